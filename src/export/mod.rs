@@ -1,0 +1,8 @@
+//! Export: TMX 1.4b for CAT tools, JSONL for machines, and TMX validation.
+
+pub mod jsonl;
+pub mod tmx;
+pub mod validate;
+
+pub use jsonl::{write_jsonl, JsonlUnit};
+pub use tmx::{write_tmx, TmxOptions};

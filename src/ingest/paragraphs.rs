@@ -1,0 +1,177 @@
+//! Rebuilds paragraphs from the layouts seen in real copies: one paragraph per line,
+//! blank-line separated blocks, and HTML-copy residue where a paragraph is broken over many
+//! indented lines with citation marks and footnote numbers on lines of their own.
+
+use super::markup::{clean_line, LineClass};
+use crate::model::{Lang, Paragraph, ParagraphKind};
+
+struct Line<'a> {
+    start: usize,
+    end: usize,
+    raw: &'a str,
+}
+
+fn lines_with_offsets(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for piece in text.split_inclusive('\n') {
+        let raw = piece.trim_end_matches(['\n', '\r']);
+        out.push(Line {
+            start,
+            end: start + raw.len(),
+            raw,
+        });
+        start += piece.len();
+    }
+    out
+}
+
+/// True when most text lines are indented: the layout of HTML copied as text, where a paragraph's
+/// lines are wrapped and blank (whitespace-only) lines separate paragraphs.
+fn is_indented_layout(lines: &[Line]) -> bool {
+    let text_lines: Vec<&Line> = lines.iter().filter(|l| !l.raw.trim().is_empty()).collect();
+    let indented = text_lines
+        .iter()
+        .filter(|l| l.raw.starts_with("    ") || l.raw.starts_with('\t'))
+        .count();
+    !text_lines.is_empty() && indented * 10 >= text_lines.len() * 3
+}
+
+fn ends_sentence(s: &str) -> bool {
+    s.trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '…', '»', '"', '”', ')'])
+}
+
+fn starts_lowercase_or_punct(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || ".,;:!?)»”–—".contains(c))
+}
+
+/// A short line without final punctuation standing alone reads as a heading.
+fn looks_like_heading(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=14).contains(&words)
+        && text.chars().count() <= 120
+        && !text
+            .trim_end()
+            .ends_with(['.', ',', ';', ':', '!', '?', '…'])
+        && text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+fn join_into(buf: &mut String, next: &str) {
+    if buf.is_empty() || next.starts_with(['.', ',', ';', ':', '!', '?', ')']) {
+        buf.push_str(next);
+    } else {
+        buf.push(' ');
+        buf.push_str(next);
+    }
+}
+
+/// Splits `text` into paragraphs; `span` is the byte range of the source lines of each.
+pub fn build_paragraphs(text: &str) -> Vec<Paragraph> {
+    let lines = lines_with_offsets(text);
+    let indented = is_indented_layout(&lines);
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, usize, String, usize)> = None; // start, end, text, line count
+
+    let flush = |cur: &mut Option<(usize, usize, String, usize)>, out: &mut Vec<Paragraph>| {
+        if let Some((start, end, text, nlines)) = cur.take() {
+            let kind = if nlines == 1 && looks_like_heading(&text) {
+                ParagraphKind::Heading
+            } else {
+                ParagraphKind::Body
+            };
+            out.push(Paragraph {
+                span: start..end,
+                kind,
+                text,
+                lang: Lang::Und,
+                lang_confidence: 0.0,
+            });
+        }
+    };
+
+    for line in &lines {
+        // In HTML copies, indented whitespace-only lines sit inside paragraphs; only a truly
+        // empty line separates them.
+        let separator = if indented {
+            line.raw.is_empty()
+        } else {
+            line.raw.trim().is_empty()
+        };
+        if separator {
+            flush(&mut cur, &mut out);
+            continue;
+        }
+        match clean_line(line.raw) {
+            LineClass::Drop => continue,
+            LineClass::Text { text, kind } if kind != ParagraphKind::Body => {
+                flush(&mut cur, &mut out);
+                out.push(Paragraph {
+                    span: line.start..line.end,
+                    kind,
+                    text,
+                    lang: Lang::Und,
+                    lang_confidence: 0.0,
+                });
+            }
+            LineClass::Text { text, .. } => {
+                let join = match &cur {
+                    Some((_, _, prev, _)) => {
+                        indented || (!ends_sentence(prev) && starts_lowercase_or_punct(&text))
+                    }
+                    None => false,
+                };
+                if join {
+                    if let Some((_, end, buf, n)) = cur.as_mut() {
+                        join_into(buf, &text);
+                        *end = line.end;
+                        *n += 1;
+                    }
+                } else {
+                    flush(&mut cur, &mut out);
+                    cur = Some((line.start, line.end, text, 1));
+                }
+            }
+        }
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_paragraph_per_line_with_offsets() {
+        let text = "Первый абзац.\nВторой абзац.\n";
+        let ps = build_paragraphs(text);
+        assert_eq!(ps.len(), 2);
+        assert_eq!(&text[ps[1].span.clone()], "Второй абзац.");
+    }
+
+    #[test]
+    fn indented_html_copy_is_joined_and_cleaned() {
+        let text = "    \n      The study by S. Zhussip et al.\n      \n        [2]\n      \n      – is devoted to the army\n      2\n      . D. Massimkhanuly\n    \n\n    \n      1. Introduction\n    \n";
+        let ps = build_paragraphs(text);
+        assert_eq!(ps.len(), 2, "{ps:?}");
+        assert_eq!(
+            ps[0].text,
+            "The study by S. Zhussip et al. – is devoted to the army. D. Massimkhanuly"
+        );
+        assert_eq!(ps[1].text, "1. Introduction");
+        assert_eq!(ps[1].kind, ParagraphKind::Heading);
+    }
+
+    #[test]
+    fn headings_are_never_joined() {
+        let ps = build_paragraphs("## Heading\ntext continues here.\n");
+        assert_eq!(ps.len(), 2);
+        assert_eq!(ps[0].kind, ParagraphKind::Heading);
+    }
+}

@@ -1,0 +1,533 @@
+//! Reads a `pipelines/*.toml` file and runs the stages in order:
+//! ingest → identify → normalize → segment → align → export.
+
+use crate::align::{self, passages, AlignConfig};
+use crate::error::{Error, Result};
+use crate::export::{self, TmxOptions};
+use crate::fsutil::StagedFiles;
+use crate::ingest;
+use crate::langid;
+use crate::model::{
+    Bead, Document, Lang, ParagraphKind, SegmentedDocument, Sentence, TranslationUnit, UnitSide,
+    UnitType,
+};
+use crate::normalize::{self, Profile};
+use crate::segment;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Tmx,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdentifyConfig {
+    /// Sentences whose own language differs from their paragraph's with at least this
+    /// confidence are relabelled (mixed paragraphs).
+    pub sentence_override: Option<f32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NormalizeConfig {
+    /// Keep exported text byte-exact (no repair); matching still uses the align profile.
+    pub keep_original: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SegmentConfig {}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportConfig {
+    /// Units scoring below this are flagged `low-confidence` in TMX.
+    pub flag_below: f64,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        ExportConfig { flag_below: 0.5 }
+    }
+}
+
+/// The pipeline file, as written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    pub name: Option<String>,
+    /// A file, a folder, or a glob, relative to the pipeline file.
+    pub input: String,
+    /// Output folder, relative to the pipeline file.
+    pub output: String,
+    #[serde(default = "default_languages")]
+    pub languages: Vec<String>,
+    #[serde(default = "default_pairs")]
+    pub pairs: Vec<String>,
+    #[serde(default = "default_formats")]
+    pub formats: Vec<Format>,
+    #[serde(default)]
+    pub identify: IdentifyConfig,
+    #[serde(default)]
+    pub normalize: NormalizeConfig,
+    #[serde(default)]
+    pub segment: SegmentConfig,
+    #[serde(default)]
+    pub align: AlignConfig,
+    #[serde(default)]
+    pub export: ExportConfig,
+}
+
+fn default_languages() -> Vec<String> {
+    vec!["ru".into(), "kk".into(), "en".into()]
+}
+fn default_pairs() -> Vec<String> {
+    vec!["ru-kk".into(), "ru-en".into(), "kk-en".into()]
+}
+fn default_formats() -> Vec<Format> {
+    vec![Format::Tmx, Format::Jsonl]
+}
+
+/// A loaded, checked pipeline with paths resolved.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub path: PathBuf,
+    pub name: String,
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub languages: Vec<Lang>,
+    pub pairs: Vec<(Lang, Lang)>,
+    pub config: PipelineConfig,
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Pipeline {
+    pub fn load(path: &Path) -> Result<Pipeline> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Pipeline> {
+        let config: PipelineConfig = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| {
+                    format!(
+                        "line {}: ",
+                        1 + text[..s.start.min(text.len())].matches('\n').count()
+                    )
+                })
+                .unwrap_or_default();
+            Error::pipeline(
+                path,
+                format!(
+                    "{line}{}; fix the pipeline file (see README, 'Pipeline file')",
+                    one_line(e.message())
+                ),
+            )
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut languages = Vec::new();
+        for l in &config.languages {
+            languages.push(Lang::parse_working(l).ok_or_else(|| {
+                Error::pipeline(
+                    path,
+                    format!("key `languages`: unknown language code \"{l}\"; use kk, ru or en"),
+                )
+            })?);
+        }
+        let mut pairs = Vec::new();
+        for p in &config.pairs {
+            let parsed = p
+                .split_once('-')
+                .and_then(|(a, b)| Some((Lang::parse_working(a)?, Lang::parse_working(b)?)))
+                .filter(|(a, b)| a != b && languages.contains(a) && languages.contains(b));
+            pairs.push(parsed.ok_or_else(|| {
+                Error::pipeline(path, format!("key `pairs`: \"{p}\" is not a pair of two different languages from `languages` (e.g. \"ru-kk\")"))
+            })?);
+        }
+        if config.input.trim().is_empty() {
+            return Err(Error::pipeline(
+                path,
+                "key `input`: empty; give a file, folder or glob",
+            ));
+        }
+        if !(0.0..=1.0).contains(&config.align.min_score) {
+            return Err(Error::pipeline(
+                path,
+                "key `align.min_score`: must be between 0 and 1",
+            ));
+        }
+        Ok(Pipeline {
+            path: path.to_path_buf(),
+            name: config.name.clone().unwrap_or_else(|| {
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "tilmash".into())
+            }),
+            input: base.join(&config.input),
+            output: base.join(&config.output),
+            languages,
+            pairs,
+            config,
+        })
+    }
+}
+
+/// How a run reports progress.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    pub quiet: bool,
+}
+
+fn progress(label: &str, len: usize, opts: RunOptions) -> ProgressBar {
+    if opts.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len as u64);
+    pb.set_style(
+        ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_prefix(label.to_string());
+    pb
+}
+
+/// Stage 1: ingest every input file (in parallel), in sorted path order.
+pub fn ingest_inputs(input: &Path, opts: RunOptions) -> Result<Vec<Document>> {
+    let files = ingest::collect_inputs(input)?;
+    let root = if input.is_dir() { Some(input) } else { None };
+    let pb = progress("ingest", files.len(), opts);
+    let docs: Vec<Result<Document>> = files
+        .par_iter()
+        .map(|f| {
+            let id = ingest::document_id(f, root);
+            let d = ingest::ingest_file(f, id);
+            pb.inc(1);
+            d
+        })
+        .collect();
+    pb.finish_and_clear();
+    docs.into_iter().collect()
+}
+
+/// Stage 2: language of every paragraph.
+pub fn identify_document(doc: &mut Document) {
+    for p in &mut doc.paragraphs {
+        let g = langid::identify(&p.text);
+        p.lang = g.lang;
+        p.lang_confidence = g.confidence;
+    }
+}
+
+/// Stages 3 and 4: normalize each paragraph, split it into sentences, and label each sentence
+/// (a sentence confidently in another language than its paragraph keeps its own label).
+pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocument {
+    let override_at = cfg.identify.sentence_override.unwrap_or(0.75);
+    let mut sentences = Vec::new();
+    for (pi, p) in doc.paragraphs.iter().enumerate() {
+        let text = if cfg.normalize.keep_original {
+            p.text.clone()
+        } else {
+            normalize::normalize(&p.text, Profile::Export)
+        };
+        let seg_lang = if p.lang == Lang::Und {
+            Lang::En
+        } else {
+            p.lang
+        };
+        for span in segment::split(&text, seg_lang) {
+            let s = &text[span.clone()];
+            let mut lang = p.lang;
+            let mut conf = p.lang_confidence;
+            let own = langid::identify(s);
+            if own.lang != p.lang
+                && own.confidence >= override_at
+                && s.split_whitespace().count() >= 4
+            {
+                lang = own.lang;
+                conf = own.confidence;
+            }
+            sentences.push(Sentence {
+                index: sentences.len(),
+                paragraph: pi,
+                span,
+                lang,
+                lang_confidence: conf,
+                kind: p.kind,
+                text: s.to_string(),
+                align: normalize::normalize(s, Profile::Align),
+            });
+        }
+    }
+    SegmentedDocument {
+        id: doc.id.clone(),
+        encoding: doc.encoding.clone(),
+        paragraph_count: doc.paragraphs.len(),
+        paragraph_langs: doc.paragraphs.iter().map(|p| p.lang).collect(),
+        sentences,
+    }
+}
+
+/// Runs of one language in one document, a heading starting a new run.
+fn passages_of(docs: &[SegmentedDocument], lang: Lang) -> Vec<passages::Passage> {
+    let mut out = Vec::new();
+    for (di, d) in docs.iter().enumerate() {
+        let mut cur: Option<passages::Passage> = None;
+        for s in &d.sentences {
+            let continues = s.lang == lang && s.kind != ParagraphKind::Heading && cur.is_some();
+            if !continues {
+                if let Some(c) = cur.take() {
+                    out.push(c);
+                }
+                if s.lang != lang {
+                    continue;
+                }
+                cur = Some(passages::Passage {
+                    doc: di,
+                    lang,
+                    sentences: Vec::new(),
+                    chars: 0,
+                    anchors: Default::default(),
+                });
+            }
+            if let Some(c) = cur.as_mut() {
+                c.sentences.push(s.index);
+                c.chars += s.align.chars().count();
+                c.anchors.extend(passages::number_anchors(&s.align));
+            }
+        }
+        if let Some(c) = cur.take() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Stage 5: align one language pair across all documents.
+pub fn align_pair(
+    docs: &[SegmentedDocument],
+    a: Lang,
+    b: Lang,
+    cfg: &AlignConfig,
+) -> Vec<TranslationUnit> {
+    let pa = passages_of(docs, a);
+    let pb = passages_of(docs, b);
+    let links = passages::mutual_best(&pa, &pb, 1.0, 0.05);
+    let mut units: Vec<TranslationUnit> = links
+        .par_iter()
+        .flat_map_iter(|&(i, j, sim)| {
+            let (x, y) = (&pa[i], &pb[j]);
+            let (dx, dy) = (&docs[x.doc], &docs[y.doc]);
+            let sx: Vec<&str> = x
+                .sentences
+                .iter()
+                .map(|&k| dx.sentences[k].align.as_str())
+                .collect();
+            let sy: Vec<&str> = y
+                .sentences
+                .iter()
+                .map(|&k| dy.sentences[k].align.as_str())
+                .collect();
+            let beads = align::align(&sx, &sy, cfg);
+            beads
+                .into_iter()
+                .filter(|bd| bd.is_pair() && bd.score >= cfg.min_score)
+                .map(|bd| to_unit(&bd, x, y, dx, dy, sim))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    units.sort_by(|u, v| {
+        (&u.src.doc, &u.src.sentences, &u.tgt.doc, &u.tgt.sentences).cmp(&(
+            &v.src.doc,
+            &v.src.sentences,
+            &v.tgt.doc,
+            &v.tgt.sentences,
+        ))
+    });
+    units
+}
+
+fn to_unit(
+    bead: &Bead,
+    x: &passages::Passage,
+    y: &passages::Passage,
+    dx: &SegmentedDocument,
+    dy: &SegmentedDocument,
+    passage_sim: f64,
+) -> TranslationUnit {
+    let side = |p: &passages::Passage, d: &SegmentedDocument, ix: &[usize]| {
+        let sent: Vec<usize> = ix.iter().map(|&k| p.sentences[k]).collect();
+        let text = sent
+            .iter()
+            .map(|&k| d.sentences[k].text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        UnitSide {
+            lang: p.lang,
+            text,
+            doc: d.id.clone(),
+            sentences: sent,
+        }
+    };
+    TranslationUnit {
+        src: side(x, dx, &bead.src),
+        tgt: side(y, dy, &bead.tgt),
+        bead: bead.kind(),
+        unit_type: if passage_sim >= 0.5 {
+            UnitType::Parallel
+        } else {
+            UnitType::Comparable
+        },
+        score: bead.score,
+    }
+}
+
+/// What `summary.json` holds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub pipeline: String,
+    pub documents: usize,
+    pub encodings: BTreeMap<String, String>,
+    pub paragraphs: BTreeMap<String, usize>,
+    pub sentences: BTreeMap<String, usize>,
+    pub units: BTreeMap<String, usize>,
+    pub score_bands: BTreeMap<String, BTreeMap<String, usize>>,
+    pub files: Vec<String>,
+    pub timings_ms: BTreeMap<String, u64>,
+}
+
+fn band(score: f64) -> &'static str {
+    if score >= 0.8 {
+        "0.8-1.0"
+    } else if score >= 0.5 {
+        "0.5-0.8"
+    } else {
+        "0.0-0.5"
+    }
+}
+
+/// Runs the whole pipeline and writes its outputs atomically. Returns the summary.
+pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
+    let mut summary = Summary {
+        pipeline: p.name.clone(),
+        ..Default::default()
+    };
+    let mut clock = Instant::now();
+    let mut lap = |name: &str, s: &mut Summary| {
+        s.timings_ms
+            .insert(name.to_string(), clock.elapsed().as_millis() as u64);
+        clock = Instant::now();
+    };
+
+    let mut docs = ingest_inputs(&p.input, opts)?;
+    lap("ingest", &mut summary);
+
+    let pb = progress("identify", docs.len(), opts);
+    docs.par_iter_mut().for_each(|d| {
+        identify_document(d);
+        pb.inc(1);
+    });
+    pb.finish_and_clear();
+    lap("identify", &mut summary);
+
+    let pb = progress("segment", docs.len(), opts);
+    let segmented: Vec<SegmentedDocument> = docs
+        .par_iter()
+        .map(|d| {
+            let s = segment_document(d, &p.config);
+            pb.inc(1);
+            s
+        })
+        .collect();
+    pb.finish_and_clear();
+    lap("normalize+segment", &mut summary);
+
+    let pb = progress("align", p.pairs.len(), opts);
+    let per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)> = p
+        .pairs
+        .iter()
+        .map(|&(a, b)| {
+            let u = align_pair(&segmented, a, b, &p.config.align);
+            pb.inc(1);
+            ((a, b), u)
+        })
+        .collect();
+    pb.finish_and_clear();
+    lap("align", &mut summary);
+
+    summary.documents = docs.len();
+    for d in &docs {
+        summary.encodings.insert(d.id.clone(), d.encoding.clone());
+        for para in &d.paragraphs {
+            *summary
+                .paragraphs
+                .entry(para.lang.code().into())
+                .or_default() += 1;
+        }
+    }
+    for d in &segmented {
+        for s in &d.sentences {
+            *summary.sentences.entry(s.lang.code().into()).or_default() += 1;
+        }
+    }
+
+    let mut staged = StagedFiles::new();
+    for ((a, b), units) in &per_pair {
+        let pair = format!("{}-{}", a.code(), b.code());
+        let mut written = 0;
+        if p.config.formats.contains(&Format::Tmx) {
+            let opts = TmxOptions {
+                src_lang: *a,
+                tgt_lang: *b,
+                origin: &p.name,
+                flag_below: p.config.export.flag_below,
+            };
+            let (xml, n) = export::write_tmx(units, &opts);
+            written = n;
+            let name = format!("{pair}.tmx");
+            staged.stage(&p.output.join(&name), xml.as_bytes())?;
+            summary.files.push(name);
+        }
+        if p.config.formats.contains(&Format::Jsonl) {
+            let jsonl = export::write_jsonl(units);
+            written = jsonl.lines().count();
+            let name = format!("{pair}.jsonl");
+            staged.stage(&p.output.join(&name), jsonl.as_bytes())?;
+            summary.files.push(name);
+        }
+        summary.units.insert(pair.clone(), written);
+        let bands = summary.score_bands.entry(pair).or_default();
+        for k in ["0.0-0.5", "0.5-0.8", "0.8-1.0"] {
+            bands.insert(k.into(), 0);
+        }
+        for u in units
+            .iter()
+            .filter(|u| !u.src.text.trim().is_empty() && !u.tgt.text.trim().is_empty())
+        {
+            *bands.entry(band(u.score).into()).or_default() += 1;
+        }
+    }
+    lap("export", &mut summary);
+    summary.files.push("summary.json".into());
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;
+    staged.stage(
+        &p.output.join("summary.json"),
+        format!("{json}\n").as_bytes(),
+    )?;
+    staged.commit()?;
+    Ok(summary)
+}

@@ -1,0 +1,77 @@
+//! Helpers shared by the end-to-end tests: run the binary, find optional external checkers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tilmash"))
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `../shared` beside the repository, when present (CI always has it; a user's clone does not).
+pub fn shared() -> Option<PathBuf> {
+    let p = repo().join("../shared");
+    p.is_dir().then_some(p)
+}
+
+/// True when the test script asked for every external checker to be present (CI).
+pub fn tools_required() -> bool {
+    std::env::var("TILMASH_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
+}
+
+/// Prints a skip notice, or fails when the tools were required.
+pub fn skip(what: &str) {
+    assert!(!tools_required(), "required checker missing: {what}");
+    eprintln!("NOTICE: skipping {what}");
+}
+
+pub fn which(cmd: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(cmd))
+            .find(|p| p.is_file())
+    })
+}
+
+/// A Python interpreter with translate-toolkit: `$TILMASH_PYTHON`, else `.venv/bin/python`.
+pub fn python_with_translate() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("TILMASH_PYTHON").map(PathBuf::from),
+        Some(repo().join(".venv/bin/python")),
+    ];
+    candidates.into_iter().flatten().find(|p| {
+        p.is_file()
+            && Command::new(p)
+                .args(["-c", "import translate.storage.tmx"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Runs the bundled pipeline into a fresh folder and returns it.
+pub fn run_alash(out: &Path) -> Output {
+    let pipeline = repo().join("pipelines/alash.toml");
+    run(&[
+        "run",
+        pipeline.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+}
