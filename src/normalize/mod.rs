@@ -127,3 +127,56 @@ mod tests {
         assert_eq!(match_key("«Алаш» — партиясы!"), "алаш партиясы");
     }
 }
+
+/// Script-independent key for a name, so that Cyrillic kk/ru and Latin spellings of the same name
+/// land close ("Бөкейханов", "Букейханов", "Bokeikhanov" → similar keys). Compare keys with
+/// `name_similarity`. Basic version: lower-case, fold Cyrillic to ASCII Latin, collapse vowels
+/// that the scripts disagree on.
+pub fn name_key(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let s: &str = match c {
+            'а' | 'ә' | 'ä' | 'á' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' | 'ғ' => "g",
+            'д' => "d",
+            'е' | 'ё' | 'э' | 'é' | 'ë' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'і' | 'й' | 'ı' | 'ï' => "i",
+            'к' | 'қ' | 'q' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' | 'ң' | 'ñ' => "n",
+            'о' | 'ө' | 'ö' | 'ó' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' | 'ұ' | 'ү' | 'ū' | 'ü' | 'ú' | 'w' => "u",
+            'ф' => "f",
+            'х' | 'һ' | 'h' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' | 'ş' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ы' | 'y' => "y",
+            'ю' => "iu",
+            'я' => "ia",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => "",
+        };
+        out.push_str(s);
+    }
+    out
+}
+
+/// Similarity of two name keys in [0, 1] (normalized Levenshtein).
+pub fn name_similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_levenshtein(&name_key(a), &name_key(b))
+}
