@@ -195,14 +195,18 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let paragraphs: Vec<String> = if raw {
                 text.lines().map(str::to_string).collect()
             } else {
-                ingest::build_paragraphs(&text)
+                // Paragraphs are rebuilt and markup residue dropped, but the characters of running
+                // text (citations, invisible marks) are kept, so the output lays over the input.
+                let opts = ingest::CleanOptions {
+                    keep_citations: true,
+                };
+                ingest::build_paragraphs_with(&text, opts)
                     .into_iter()
                     .map(|p| p.text)
                     .collect()
             };
             let mut out = String::new();
             for p in paragraphs {
-                let p = normalize::normalize(&p, Profile::Export);
                 for s in segment::split_str(&p, lang) {
                     out.push_str(s);
                     out.push('\n');

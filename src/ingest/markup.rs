@@ -16,8 +16,21 @@ pub enum LineClass {
 
 const IMAGE_EXTS: [&str; 7] = [".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".bmp"];
 
-/// Cleans one line and classifies it. `in_references` is true after a references heading.
+/// What cleaning may remove from the text of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CleanOptions {
+    /// Keep citation brackets ("[6]", "[18, p. 45]") in the text: `tilmash segment` keeps every
+    /// character of running text so that its sentences can be laid over the input.
+    pub keep_citations: bool,
+}
+
+/// Cleans one line and classifies it.
 pub fn clean_line(raw: &str) -> LineClass {
+    clean_line_with(raw, CleanOptions::default())
+}
+
+/// [`clean_line`] with options.
+pub fn clean_line_with(raw: &str, opts: CleanOptions) -> LineClass {
     let line = raw.trim();
     if line.is_empty() {
         return LineClass::Drop;
@@ -46,7 +59,7 @@ pub fn clean_line(raw: &str) -> LineClass {
             rest = after;
         }
     }
-    let text = strip_inline(rest);
+    let text = strip_inline_with(rest, opts);
     let text = text.trim().to_string();
     if text.is_empty() || text.chars().all(|c| !c.is_alphanumeric()) || is_bare_number(&text) {
         return LineClass::Drop;
@@ -120,6 +133,11 @@ fn is_citation_body(body: &str) -> bool {
 /// Removes inline markup: `<sup>n</sup>` marks, other HTML tags, markdown emphasis and escapes,
 /// links (keeping their text), and citation brackets (with the space before them).
 pub fn strip_inline(s: &str) -> String {
+    strip_inline_with(s, CleanOptions::default())
+}
+
+/// [`strip_inline`] with options.
+pub fn strip_inline_with(s: &str, opts: CleanOptions) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     let b = s.as_bytes();
@@ -164,7 +182,7 @@ pub fn strip_inline(s: &str) -> String {
             '[' => {
                 if let Some(close) = rest.find(']') {
                     let inner = &rest[1..close];
-                    if is_citation_body(inner) {
+                    if !opts.keep_citations && is_citation_body(inner) {
                         while out.ends_with([' ', '\u{a0}']) {
                             out.pop();
                         }
@@ -173,7 +191,7 @@ pub fn strip_inline(s: &str) -> String {
                     }
                     if rest[close + 1..].starts_with('(') {
                         if let Some(paren) = rest[close + 1..].find(')') {
-                            out.push_str(&strip_inline(inner));
+                            out.push_str(&strip_inline_with(inner, opts));
                             i += close + 1 + paren + 1;
                             continue;
                         }

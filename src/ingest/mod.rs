@@ -4,8 +4,8 @@
 mod markup;
 mod paragraphs;
 
-pub use markup::{clean_line, strip_inline, LineClass};
-pub use paragraphs::build_paragraphs;
+pub use markup::{clean_line, strip_inline, CleanOptions, LineClass};
+pub use paragraphs::{build_paragraphs, build_paragraphs_with};
 
 use crate::error::{Error, Result};
 use crate::model::Document;

@@ -2,7 +2,7 @@
 //! blank-line separated blocks, and HTML-copy residue where a paragraph is broken over many
 //! indented lines with citation marks and footnote numbers on lines of their own.
 
-use super::markup::{clean_line, LineClass};
+use super::markup::{clean_line_with, CleanOptions, LineClass};
 use crate::model::{Lang, Paragraph, ParagraphKind};
 
 struct Line<'a> {
@@ -73,6 +73,11 @@ fn join_into(buf: &mut String, next: &str) {
 
 /// Splits `text` into paragraphs; `span` is the byte range of the source lines of each.
 pub fn build_paragraphs(text: &str) -> Vec<Paragraph> {
+    build_paragraphs_with(text, CleanOptions::default())
+}
+
+/// [`build_paragraphs`] with cleaning options.
+pub fn build_paragraphs_with(text: &str, opts: CleanOptions) -> Vec<Paragraph> {
     let lines = lines_with_offsets(text);
     let indented = is_indented_layout(&lines);
     let mut out = Vec::new();
@@ -107,7 +112,7 @@ pub fn build_paragraphs(text: &str) -> Vec<Paragraph> {
             flush(&mut cur, &mut out);
             continue;
         }
-        match clean_line(line.raw) {
+        match clean_line_with(line.raw, opts) {
             LineClass::Drop => continue,
             LineClass::Text { text, kind } if kind != ParagraphKind::Body => {
                 flush(&mut cur, &mut out);

@@ -65,12 +65,28 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
             j += 1;
         }
         let cluster_end = j;
-        while j < n && CLOSERS.contains(&chars[j].1) {
-            j += 1;
+        loop {
+            while j < n && CLOSERS.contains(&chars[j].1) {
+                j += 1;
+            }
+            // A citation or footnote bracket glued after the full stop belongs to the sentence:
+            // "…in Dulwich.[17] Placed…", "…(1821).[22]".
+            match citation_len(&chars[j..]) {
+                Some(len) => j += len,
+                None => break,
+            }
         }
         let mut k = j;
         while k < n && chars[k].1.is_whitespace() {
             k += 1;
+        }
+        // A citation after the full stop and a space still belongs to the sentence: "elegies. [25] In".
+        while let Some(len) = citation_len(&chars[k..]) {
+            j = k + len;
+            k = j;
+            while k < n && chars[k].1.is_whitespace() {
+                k += 1;
+            }
         }
         if k > j && k < n && !shielded[j] {
             let cluster: String = chars[i..cluster_end].iter().map(|&(_, c)| c).collect();
@@ -206,10 +222,10 @@ impl Context<'_> {
                 || alnum.is_alphabetic() && !alnum.is_lowercase()
                 || strong && alnum.is_lowercase() && self.rules.lowercase_after_question;
         }
-        if !upper_or_digit && !(alnum.is_alphabetic() && !alnum.is_lowercase()) {
-            return false;
-        }
         let word = self.word_before();
+        if !upper_or_digit && !(alnum.is_alphabetic() && !alnum.is_lowercase()) {
+            return self.lowercase_start_breaks(word);
+        }
         if word.is_empty() {
             return true;
         }
@@ -242,6 +258,26 @@ impl Context<'_> {
         }
     }
 
+    /// A full stop before a lower-case word ends a sentence only when the next word is a
+    /// mixed-case name ("pH", "iPhone"), or, where the language's table allows it (informal
+    /// English), after a plain word of four letters or more that is no abbreviation.
+    fn lowercase_start_breaks(&self, word: &str) -> bool {
+        let next_word: Vec<char> = self.chars[self.next..]
+            .iter()
+            .map(|&(_, c)| c)
+            .take_while(|c| c.is_alphanumeric())
+            .take(5)
+            .collect();
+        if next_word.len() >= 2 && next_word[1..].iter().any(|c| c.is_uppercase()) {
+            return self.rules.class_of(word).is_none();
+        }
+        self.rules.lowercase_after_period
+            && next_word.len() >= 2
+            && word.chars().count() >= 4
+            && word.chars().all(char::is_alphabetic)
+            && self.rules.class_of(word).is_none()
+    }
+
     /// The text of the current sentence up to the terminator, trimmed.
     fn sentence_so_far(&self) -> &str {
         let from = self.chars[self.start].0;
@@ -263,6 +299,20 @@ impl Context<'_> {
         let head = head[..head.len() - word.len()].trim_end();
         head.rsplit(char::is_whitespace).next().unwrap_or("")
     }
+}
+
+/// Length in chars of a citation bracket at the start of `rest`: "[17]", "[17, 18]", "[12]–[15]",
+/// "[18, p. 45]".
+fn citation_len(rest: &[(usize, char)]) -> Option<usize> {
+    if rest.first()?.1 != '[' {
+        return None;
+    }
+    let close = rest.iter().take(24).position(|&(_, c)| c == ']')?;
+    let body = &rest[1..close];
+    let digits = body.iter().filter(|&&(_, c)| c.is_ascii_digit()).count();
+    let letters = body.iter().filter(|&&(_, c)| c.is_alphabetic()).count();
+    (digits > 0 && letters <= 3 && body.first().is_some_and(|&(_, c)| c.is_ascii_digit()))
+        .then_some(close + 1)
 }
 
 /// "1", "2.1", "IV", "a" (a list letter), "12)" are numbering, not words.

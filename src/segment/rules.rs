@@ -20,6 +20,8 @@ pub struct Rules {
     heading_labels: HashSet<String>,
     /// "?" and "!" end a sentence even before a lower-case word (informal English).
     pub lowercase_after_question: bool,
+    /// "." ends a sentence before a lower-case word after a plain word (informal English).
+    pub lowercase_after_period: bool,
 }
 
 fn parse(data: &str, into: &mut Rules) {
@@ -50,6 +52,9 @@ fn parse(data: &str, into: &mut Rules) {
             "option" if item == "lowercase_after_question" => {
                 into.lowercase_after_question = cols.next().map(str::trim) == Some("yes");
             }
+            "option" if item == "lowercase_after_period" => {
+                into.lowercase_after_period = cols.next().map(str::trim) == Some("yes");
+            }
             _ => {}
         }
     }
@@ -65,6 +70,7 @@ fn build(lang_data: &[&str]) -> Rules {
         abbrevs: HashMap::new(),
         heading_labels: HashSet::new(),
         lowercase_after_question: false,
+        lowercase_after_period: false,
     };
     parse(COMMON, &mut rules);
     for d in lang_data {
