@@ -19,9 +19,10 @@ const IMAGE_EXTS: [&str; 7] = [".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp",
 /// What cleaning may remove from the text of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CleanOptions {
-    /// Keep citation brackets ("[6]", "[18, p. 45]") in the text: `tilmash segment` keeps every
-    /// character of running text so that its sentences can be laid over the input.
-    pub keep_citations: bool,
+    /// Keep citation brackets ("[6]", "[18, p. 45]"), emphasis marks (`*`, `__`) and backslash
+    /// escapes in the text: `tilmash segment` keeps every character of running text so that its
+    /// sentences can be laid over the input (HTML tags and `<sup>` marks still go).
+    pub keep_marks: bool,
 }
 
 /// Cleans one line and classifies it.
@@ -165,11 +166,11 @@ pub fn strip_inline_with(s: &str, opts: CleanOptions) -> String {
                 out.push(c);
                 i += 1;
             }
-            '\\' if i + 1 < s.len() && b[i + 1].is_ascii_punctuation() => {
+            '\\' if !opts.keep_marks && i + 1 < s.len() && b[i + 1].is_ascii_punctuation() => {
                 out.push(b[i + 1] as char);
                 i += 2;
             }
-            '*' => {
+            '*' if !opts.keep_marks => {
                 // Emphasis marks; a lone '*' between spaces is kept.
                 let prev_space = out.chars().last().is_none_or(char::is_whitespace);
                 let next_space = rest[1..].chars().next().is_none_or(char::is_whitespace);
@@ -178,11 +179,11 @@ pub fn strip_inline_with(s: &str, opts: CleanOptions) -> String {
                 }
                 i += 1;
             }
-            '_' if rest.starts_with("__") => i += 2,
+            '_' if !opts.keep_marks && rest.starts_with("__") => i += 2,
             '[' => {
                 if let Some(close) = rest.find(']') {
                     let inner = &rest[1..close];
-                    if !opts.keep_citations && is_citation_body(inner) {
+                    if !opts.keep_marks && is_citation_body(inner) {
                         while out.ends_with([' ', '\u{a0}']) {
                             out.pop();
                         }

@@ -97,6 +97,7 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
                 start,
                 dot: i,
                 cluster: &cluster,
+                closed_quote: j > cluster_end,
                 next: k,
             };
             if ctx.is_boundary() {
@@ -189,6 +190,8 @@ struct Context<'a> {
     /// Char index of the first terminator of the cluster.
     dot: usize,
     cluster: &'a str,
+    /// A closing quote or bracket follows the cluster ("…?' says Pall": attribution follows).
+    closed_quote: bool,
     /// Char index of the first non-space character after the cluster.
     next: usize,
 }
@@ -205,6 +208,10 @@ impl Context<'_> {
 
     fn is_boundary(&self) -> bool {
         let first = self.chars[self.next].1;
+        // A mention, a hashtag or an emoji after a terminator starts a new sentence (social media).
+        if first == '@' || first == '#' || is_pictograph(first) {
+            return true;
+        }
         let Some(alnum) = self.next_alnum() else {
             // Emoji, symbols: a new sentence when the cluster is a strong one.
             return !first.is_alphanumeric() && self.cluster != ".";
@@ -218,9 +225,15 @@ impl Context<'_> {
             // "!", "?", "…", "...", "?!": a boundary before anything that starts a sentence;
             // before a lower-case word only for "?" and "!" (questions in informal text).
             let strong = self.cluster.contains(['!', '?']);
+            if self.cluster == "?" && !self.closed_quote && self.rules.continues_question(self.next_word()) {
+                return false;
+            }
             return upper_or_digit
                 || alnum.is_alphabetic() && !alnum.is_lowercase()
-                || strong && alnum.is_lowercase() && self.rules.lowercase_after_question;
+                || strong
+                    && alnum.is_lowercase()
+                    && self.rules.lowercase_after_question
+                    && !self.closed_quote;
         }
         let word = self.word_before();
         if !upper_or_digit && !(alnum.is_alphabetic() && !alnum.is_lowercase()) {
@@ -278,6 +291,13 @@ impl Context<'_> {
             && self.rules.class_of(word).is_none()
     }
 
+    /// The word after the cluster.
+    fn next_word(&self) -> &str {
+        let rest = &self.text[self.chars[self.next].0..];
+        let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        &rest[..end]
+    }
+
     /// The text of the current sentence up to the terminator, trimmed.
     fn sentence_so_far(&self) -> &str {
         let from = self.chars[self.start].0;
@@ -315,6 +335,22 @@ fn citation_len(rest: &[(usize, char)]) -> Option<usize> {
         .then_some(close + 1)
 }
 
+/// ":)", "=)))", ":-(", ":D", ")))" — a smiley written with punctuation.
+fn is_emoticon(token: &[(usize, char)]) -> bool {
+    let t: String = token.iter().map(|&(_, c)| c).collect();
+    let body = t.trim_start_matches([':', '=', ';', '-']);
+    let eyes = t.len() - body.len();
+    let mouth_ok = !body.is_empty()
+        && (body.chars().all(|c| c == ')' || c == '(')
+            || body.chars().all(|c| matches!(c, 'D' | 'P' | 'Р' | 'Д')));
+    mouth_ok && (eyes > 0 || body.chars().count() >= 2 && body.chars().all(|c| c == ')'))
+}
+
+/// Emoji and pictographs.
+fn is_pictograph(c: char) -> bool {
+    matches!(c as u32, 0x2600..=0x27BF | 0x1F000..=0x1FAFF)
+}
+
 /// "1", "2.1", "IV", "a" (a list letter), "12)" are numbering, not words.
 fn is_list_number(word: &str) -> bool {
     let w = word.trim_end_matches(')');
@@ -339,6 +375,16 @@ fn unpunctuated_break(
     if ws - start <= 24 && next.is_uppercase() && (prev.is_ascii_digit() || prev.is_alphabetic()) {
         let head = text[chars[start].0..chars[ws].0].trim();
         if rules.is_heading_label(head) {
+            return Some(ws + 1);
+        }
+    }
+    // An emoticon ends a sentence the way "!" does: "Шедеврально! =) Супер", "не собираюсь =))) Я".
+    if next.is_uppercase() || is_pictograph(next) {
+        let from = (start..ws)
+            .rev()
+            .find(|&p| chars[p].1.is_whitespace())
+            .map_or(start, |p| p + 1);
+        if ws - from <= 8 && is_emoticon(&chars[from..ws]) {
             return Some(ws + 1);
         }
     }

@@ -18,6 +18,7 @@ pub enum AbbrevClass {
 pub struct Rules {
     abbrevs: HashMap<String, AbbrevClass>,
     heading_labels: HashSet<String>,
+    question_continuations: HashSet<String>,
     /// "?" and "!" end a sentence even before a lower-case word (informal English).
     pub lowercase_after_question: bool,
     /// "." ends a sentence before a lower-case word after a plain word (informal English).
@@ -46,6 +47,9 @@ fn parse(data: &str, into: &mut Rules) {
             "maybe_final" => {
                 into.abbrevs.insert(key, AbbrevClass::MaybeFinal);
             }
+            "question_continuation" => {
+                into.question_continuations.insert(key);
+            }
             "heading_label" => {
                 into.heading_labels.insert(key);
             }
@@ -69,6 +73,7 @@ fn build(lang_data: &[&str]) -> Rules {
     let mut rules = Rules {
         abbrevs: HashMap::new(),
         heading_labels: HashSet::new(),
+        question_continuations: HashSet::new(),
         lowercase_after_question: false,
         lowercase_after_period: false,
     };
@@ -106,6 +111,11 @@ impl Rules {
             .trim_start_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
         self.abbrevs.get(&w).copied()
+    }
+
+    /// True when `word` after "?" continues the question ("Or", "Или").
+    pub fn continues_question(&self, word: &str) -> bool {
+        self.question_continuations.contains(&word.to_lowercase())
     }
 
     /// True for a heading made of a label and a number: "Article 8", "Статья 8", "8-бап", "8 бап".
