@@ -92,6 +92,22 @@ pub enum Command {
     },
     /// Check a TMX file; exit 1 when problems are found.
     Validate { file: PathBuf },
+    /// Print throughput figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Segmentation MB/s at 1× and 10× the input (FILE, or a built-in sample, repeated to --mb).
+    Segment {
+        file: Option<PathBuf>,
+        #[arg(long, default_value = "kk")]
+        lang: String,
+        /// Size of the 1× input in megabytes.
+        #[arg(long, default_value_t = 5.0)]
+        mb: f64,
+    },
 }
 
 fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
@@ -313,6 +329,15 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 }
             };
             emit(&out)?;
+            Ok(0)
+        }
+        Command::Bench(BenchCommand::Segment { file, lang, mb }) => {
+            let lang = lang_arg(&lang, "--lang")?;
+            let seed = match file {
+                Some(f) => Some(read_input(Some(&f))?),
+                None => None,
+            };
+            emit(&segment::bench::run(seed.as_deref(), lang, mb))?;
             Ok(0)
         }
         Command::Validate { file } => {

@@ -11,6 +11,7 @@
 //! 3. two boundaries need no punctuation: after a heading label and its number (`Article 8`,
 //!    `Статья 8`, `8-бап`) and before a news dateline (`… Rise LONDON – China's …`).
 
+pub mod bench;
 mod rules;
 
 pub use rules::{AbbrevClass, Rules};
