@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::export::{self, validate, TmxOptions};
 use crate::ingest;
 use crate::langid;
-use crate::model::{Lang, TranslationUnit, UnitSide, UnitType};
+use crate::model::{Lang, ParagraphKind, TranslationUnit, UnitSide, UnitType};
 use crate::normalize::{self, Profile};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
@@ -208,8 +208,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Segment { lang, file, raw } => {
             let lang = lang_arg(&lang, "--lang")?;
             let text = read_input(file.as_deref())?;
-            let paragraphs: Vec<String> = if raw {
-                text.lines().map(str::to_string).collect()
+            let paragraphs: Vec<(ParagraphKind, String)> = if raw {
+                text.lines()
+                    .map(|l| (ParagraphKind::Body, l.to_string()))
+                    .collect()
             } else {
                 // Paragraphs are rebuilt and markup residue dropped, but the characters of running
                 // text (citations, invisible marks) are kept, so the output lays over the input.
@@ -218,12 +220,12 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 };
                 ingest::build_paragraphs_with(&text, opts)
                     .into_iter()
-                    .map(|p| p.text)
+                    .map(|p| (p.kind, p.text))
                     .collect()
             };
             let mut out = String::new();
-            for p in paragraphs {
-                for s in segment::split_str(&p, lang) {
+            for (kind, p) in paragraphs {
+                for s in segment::split_unit(&p, lang, kind) {
                     out.push_str(s);
                     out.push('\n');
                 }

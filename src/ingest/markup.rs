@@ -19,9 +19,9 @@ const IMAGE_EXTS: [&str; 7] = [".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp",
 /// What cleaning may remove from the text of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CleanOptions {
-    /// Keep citation brackets ("[6]", "[18, p. 45]"), emphasis marks (`*`, `__`) and backslash
-    /// escapes in the text: `tilmash segment` keeps every character of running text so that its
-    /// sentences can be laid over the input (HTML tags and `<sup>` marks still go).
+    /// Keep citation brackets ("[6]", "[18, p. 45]"), lone stars and `__` in the text:
+    /// `tilmash segment` keeps the characters of running text so that its sentences can be laid
+    /// over the input (HTML tags, `<sup>` marks, paired emphasis and backslash escapes still go).
     pub keep_marks: bool,
 }
 
@@ -166,11 +166,39 @@ pub fn strip_inline_with(s: &str, opts: CleanOptions) -> String {
                 out.push(c);
                 i += 1;
             }
-            '\\' if !opts.keep_marks && i + 1 < s.len() && b[i + 1].is_ascii_punctuation() => {
+            '\\' if i + 1 < s.len() && b[i + 1].is_ascii_punctuation() => {
                 out.push(b[i + 1] as char);
                 i += 2;
             }
-            '*' if !opts.keep_marks => {
+            '*' if opts.keep_marks => {
+                // Only paired emphasis goes: "*Introduction*", "**REFERENCES**"; a star in
+                // running text ("Кучи* Пока", "***") stays.
+                let run = rest.chars().take_while(|&c| c == '*').count();
+                let prev_ok = out.chars().last().is_none_or(|c| !c.is_alphanumeric());
+                let inner = &rest[run..];
+                let marker = &rest[..run];
+                let close = inner.find(marker).filter(|&p| {
+                    p > 0
+                        && !inner[..p].starts_with(char::is_whitespace)
+                        && !inner[..p].ends_with(char::is_whitespace)
+                        && !inner[..p].contains('*')
+                        && inner[p + run..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| !c.is_alphanumeric())
+                });
+                match close {
+                    Some(p) if run <= 3 && prev_ok => {
+                        out.push_str(&strip_inline_with(&inner[..p], opts));
+                        i += run + p + run;
+                    }
+                    _ => {
+                        out.push_str(marker);
+                        i += run;
+                    }
+                }
+            }
+            '*' => {
                 // Emphasis marks; a lone '*' between spaces is kept.
                 let prev_space = out.chars().last().is_none_or(char::is_whitespace);
                 let next_space = rest[1..].chars().next().is_none_or(char::is_whitespace);

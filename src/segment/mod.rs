@@ -16,7 +16,7 @@ mod rules;
 
 pub use rules::{AbbrevClass, Rules};
 
-use crate::model::Lang;
+use crate::model::{Lang, ParagraphKind};
 use std::ops::Range;
 
 /// Characters that may follow a terminator and still belong to its sentence.
@@ -110,6 +110,16 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
     }
     push_trimmed(text, byte(start), text.len(), &mut out);
     out
+}
+
+/// The sentences of one paragraph of the given kind: an entry of a reference list
+/// ("Nurpeisov K. Alash hām Alashorda. Almaty, Atatek, 1995.") is one unit, never split.
+pub fn split_unit(text: &str, lang: Lang, kind: ParagraphKind) -> Vec<&str> {
+    if kind == ParagraphKind::Reference {
+        let t = text.trim();
+        return if t.is_empty() { vec![] } else { vec![t] };
+    }
+    split_str(text, lang)
 }
 
 /// Convenience: the sentences of `text` as string slices.
@@ -253,6 +263,10 @@ impl Context<'_> {
         }
         // Numbering at the start of a heading or list item: "1. Introduction", "2.1. Әдістер", "IV. Итоги".
         if self.sentence_so_far() == word && is_list_number(word) {
+            return false;
+        }
+        // A caption label: "Table 1. State and political structure…", "Кесте 2. Алаш…".
+        if self.rules.is_caption_label(self.sentence_so_far()) {
             return false;
         }
         let class = self.rules.class_of(word).or_else(|| {

@@ -19,6 +19,7 @@ pub struct Rules {
     abbrevs: HashMap<String, AbbrevClass>,
     heading_labels: HashSet<String>,
     question_continuations: HashSet<String>,
+    caption_labels: HashSet<String>,
     /// "?" and "!" end a sentence even before a lower-case word (informal English).
     pub lowercase_after_question: bool,
     /// "." ends a sentence before a lower-case word after a plain word (informal English).
@@ -47,6 +48,9 @@ fn parse(data: &str, into: &mut Rules) {
             "maybe_final" => {
                 into.abbrevs.insert(key, AbbrevClass::MaybeFinal);
             }
+            "caption_label" => {
+                into.caption_labels.insert(key);
+            }
             "question_continuation" => {
                 into.question_continuations.insert(key);
             }
@@ -74,6 +78,7 @@ fn build(lang_data: &[&str]) -> Rules {
         abbrevs: HashMap::new(),
         heading_labels: HashSet::new(),
         question_continuations: HashSet::new(),
+        caption_labels: HashSet::new(),
         lowercase_after_question: false,
         lowercase_after_period: false,
     };
@@ -116,6 +121,17 @@ impl Rules {
     /// True when `word` after "?" continues the question ("Or", "Или").
     pub fn continues_question(&self, word: &str) -> bool {
         self.question_continuations.contains(&word.to_lowercase())
+    }
+
+    /// True for a caption label with its number, which a full stop does not end: "Table 1.",
+    /// "Кесте 2.", "Рис. 3.".
+    pub fn is_caption_label(&self, head: &str) -> bool {
+        let parts: Vec<&str> = head.split([' ', '\u{a0}']).collect();
+        let [a, b] = parts[..] else {
+            return false;
+        };
+        let b = b.trim_end_matches('.');
+        is_number(b) && self.caption_labels.contains(&a.trim_end_matches('.').to_lowercase())
     }
 
     /// True for a heading made of a label and a number: "Article 8", "Статья 8", "8-бап", "8 бап".

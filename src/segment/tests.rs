@@ -151,6 +151,12 @@ fn headings_without_full_stop() {
     assert_eq!(ru("2.1. Методы исследования"), vec!["2.1. Методы исследования"]);
     assert_eq!(kk("IV. Қорытынды"), vec!["IV. Қорытынды"]);
     assert_eq!(
+        en("Table 1. State structure of the Alash movement"),
+        vec!["Table 1. State structure of the Alash movement"]
+    );
+    assert_eq!(kk("Кесте 2. Алаш партиясы"), vec!["Кесте 2. Алаш партиясы"]);
+    assert_eq!(ru("Таблица 3. Органы власти"), vec!["Таблица 3. Органы власти"]);
+    assert_eq!(
         en("Article 8 Everyone has the right to a remedy."),
         vec!["Article 8", "Everyone has the right to a remedy."]
     );
