@@ -215,9 +215,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
             } else {
                 // Paragraphs are rebuilt and markup residue dropped, but the characters of running
                 // text (citations, invisible marks) are kept, so the output lays over the input.
-                let opts = ingest::CleanOptions {
-                    keep_marks: true,
-                };
+                let opts = ingest::CleanOptions { keep_marks: true };
                 ingest::build_paragraphs_with(&text, opts)
                     .into_iter()
                     .map(|p| (p.kind, p.text))

@@ -262,7 +262,10 @@ mod tests {
     #[test]
     fn other_alphabets_are_other() {
         assert_eq!(identify("Україна сьогодні її підтримує").lang, Lang::Other);
-        assert_eq!(identify("Die Straße ist für alle Menschen offen").lang, Lang::Other);
+        assert_eq!(
+            identify("Die Straße ist für alle Menschen offen").lang,
+            Lang::Other
+        );
         assert_eq!(identify("Ελληνικά κείμενα εδώ").lang, Lang::Other);
     }
 

@@ -60,11 +60,7 @@ pub fn run(seed: Option<&str>, lang: Lang, mb: f64) -> String {
     let rflat = time_split(&flat, lang);
     let mut out = String::new();
     out.push_str("input\tMB\tsentences\tseconds\tMB/s\n");
-    for (name, r) in [
-        ("1x", &r1),
-        ("10x", &r10),
-        ("1x one paragraph", &rflat),
-    ] {
+    for (name, r) in [("1x", &r1), ("10x", &r10), ("1x one paragraph", &rflat)] {
         out.push_str(&format!(
             "{name}\t{:.2}\t{}\t{:.3}\t{:.1}\n",
             r.bytes as f64 / 1_000_000.0,

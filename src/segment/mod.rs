@@ -236,7 +236,10 @@ impl Context<'_> {
             // "!", "?", "…", "...", "?!": a boundary before anything that starts a sentence;
             // before a lower-case word only for "?" and "!" (questions in informal text).
             let strong = self.cluster.contains(['!', '?']);
-            if self.cluster == "?" && !self.closed_quote && self.rules.continues_question(self.next_word()) {
+            if self.cluster == "?"
+                && !self.closed_quote
+                && self.rules.continues_question(self.next_word())
+            {
                 return false;
             }
             return upper_or_digit
@@ -309,7 +312,9 @@ impl Context<'_> {
     /// The word after the cluster.
     fn next_word(&self) -> &str {
         let rest = &self.text[self.chars[self.next].0..];
-        let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
         &rest[..end]
     }
 
@@ -324,7 +329,9 @@ impl Context<'_> {
         let head = self.sentence_so_far();
         let from = head
             .rfind(|c: char| c.is_whitespace() || matches!(c, '«' | '"' | '“' | '„' | '(' | '['))
-            .map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
+            .map_or(0, |p| {
+                p + head[p..].chars().next().map_or(1, char::len_utf8)
+            });
         &head[from..]
     }
 
@@ -426,7 +433,9 @@ fn dateline_start(chars: &[(usize, char)], start: usize, ws: usize) -> Option<us
         let word: Vec<char> = chars[i..end].iter().map(|&(_, c)| c).collect();
         let word_letters = word.iter().filter(|c| c.is_alphabetic()).count();
         let upper = word_letters >= 2
-            && word.iter().all(|&c| c.is_uppercase() || ",/.-'’".contains(c))
+            && word
+                .iter()
+                .all(|&c| c.is_uppercase() || ",/.-'’".contains(c))
             && word[0].is_uppercase();
         if !upper {
             if words == 0 {

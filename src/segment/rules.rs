@@ -131,7 +131,10 @@ impl Rules {
             return false;
         };
         let b = b.trim_end_matches('.');
-        is_number(b) && self.caption_labels.contains(&a.trim_end_matches('.').to_lowercase())
+        is_number(b)
+            && self
+                .caption_labels
+                .contains(&a.trim_end_matches('.').to_lowercase())
     }
 
     /// True for a heading made of a label and a number: "Article 8", "Статья 8", "8-бап", "8 бап".

@@ -20,11 +20,17 @@ fn initials_glued_or_spaced_are_not_ends() {
     );
     assert_eq!(
         kk("Бұл туралы А.Бөкейханов жазды. Кейін М. Тынышбаев келісті."),
-        vec!["Бұл туралы А.Бөкейханов жазды.", "Кейін М. Тынышбаев келісті."]
+        vec![
+            "Бұл туралы А.Бөкейханов жазды.",
+            "Кейін М. Тынышбаев келісті."
+        ]
     );
     assert_eq!(
         ru("Об этом писал А.Н. Букейханов. Его поддержал М. Тынышпаев."),
-        vec!["Об этом писал А.Н. Букейханов.", "Его поддержал М. Тынышпаев."]
+        vec![
+            "Об этом писал А.Н. Букейханов.",
+            "Его поддержал М. Тынышпаев."
+        ]
     );
     assert_eq!(
         en("Led by M. Tynyshpaev and A. Bokeikhanov. Then more."),
@@ -45,19 +51,25 @@ fn kazakh_year_and_century_abbreviations() {
     // A suffix written after the full stop: "ХХ ғ.-дың", and after a number: "5-і".
     assert_eq!(
         kk("ХХ ғ.-дың басында қозғалыс күшейді. Оның 5-і Семейде болды."),
-        vec!["ХХ ғ.-дың басында қозғалыс күшейді.", "Оның 5-і Семейде болды."]
+        vec![
+            "ХХ ғ.-дың басында қозғалыс күшейді.",
+            "Оның 5-і Семейде болды."
+        ]
     );
-    assert_eq!(kk("1917–1918 жж. Алашорда жұмыс істеді. Сосын."), vec![
-        "1917–1918 жж. Алашорда жұмыс істеді.",
-        "Сосын."
-    ]);
+    assert_eq!(
+        kk("1917–1918 жж. Алашорда жұмыс істеді. Сосын."),
+        vec!["1917–1918 жж. Алашорда жұмыс істеді.", "Сосын."]
+    );
 }
 
 #[test]
 fn etc_abbreviations() {
     assert_eq!(
         kk("кітаптар, газеттер т.б. басылымдар шықты. Келесі сөйлем."),
-        vec!["кітаптар, газеттер т.б. басылымдар шықты.", "Келесі сөйлем."]
+        vec![
+            "кітаптар, газеттер т.б. басылымдар шықты.",
+            "Келесі сөйлем."
+        ]
     );
     assert_eq!(
         kk("Газеттер, журналдар т.б. Келесі сөйлем осы."),
@@ -117,15 +129,24 @@ fn quotes_ending_inside_guillemets() {
     );
     assert_eq!(
         kk("Ол: «Бәрі көтерілді. Билік ауысты», – деді. Содан кейін кетті."),
-        vec!["Ол: «Бәрі көтерілді. Билік ауысты», – деді.", "Содан кейін кетті."]
+        vec![
+            "Ол: «Бәрі көтерілді. Билік ауысты», – деді.",
+            "Содан кейін кетті."
+        ]
     );
     assert_eq!(
         kk("Ол айтты: «Бала бер!» – деді. Бірақ тілегі қабыл болмады."),
-        vec!["Ол айтты: «Бала бер!» – деді.", "Бірақ тілегі қабыл болмады."]
+        vec![
+            "Ол айтты: «Бала бер!» – деді.",
+            "Бірақ тілегі қабыл болмады."
+        ]
     );
     assert_eq!(
         en("He said, \"We are doing nothing. I called him.\" Then he left."),
-        vec!["He said, \"We are doing nothing. I called him.\"", "Then he left."]
+        vec![
+            "He said, \"We are doing nothing. I called him.\"",
+            "Then he left."
+        ]
     );
 }
 
@@ -133,11 +154,19 @@ fn quotes_ending_inside_guillemets() {
 fn citation_brackets() {
     assert_eq!(
         en("This is shown in [18, p. 45]. Another study agrees [19]. End."),
-        vec!["This is shown in [18, p. 45].", "Another study agrees [19].", "End."]
+        vec![
+            "This is shown in [18, p. 45].",
+            "Another study agrees [19].",
+            "End."
+        ]
     );
     assert_eq!(
         ru("Это показано в работе [18, с. 45]. Другая работа [19]. Конец."),
-        vec!["Это показано в работе [18, с. 45].", "Другая работа [19].", "Конец."]
+        vec![
+            "Это показано в работе [18, с. 45].",
+            "Другая работа [19].",
+            "Конец."
+        ]
     );
     assert_eq!(
         kk("Бұл туралы [18, б. 45] айтылған. Келесі [19]. Соңы."),
@@ -148,14 +177,20 @@ fn citation_brackets() {
 #[test]
 fn headings_without_full_stop() {
     assert_eq!(en("1. Introduction"), vec!["1. Introduction"]);
-    assert_eq!(ru("2.1. Методы исследования"), vec!["2.1. Методы исследования"]);
+    assert_eq!(
+        ru("2.1. Методы исследования"),
+        vec!["2.1. Методы исследования"]
+    );
     assert_eq!(kk("IV. Қорытынды"), vec!["IV. Қорытынды"]);
     assert_eq!(
         en("Table 1. State structure of the Alash movement"),
         vec!["Table 1. State structure of the Alash movement"]
     );
     assert_eq!(kk("Кесте 2. Алаш партиясы"), vec!["Кесте 2. Алаш партиясы"]);
-    assert_eq!(ru("Таблица 3. Органы власти"), vec!["Таблица 3. Органы власти"]);
+    assert_eq!(
+        ru("Таблица 3. Органы власти"),
+        vec!["Таблица 3. Органы власти"]
+    );
     assert_eq!(
         en("Article 8 Everyone has the right to a remedy."),
         vec!["Article 8", "Everyone has the right to a remedy."]
@@ -170,11 +205,17 @@ fn headings_without_full_stop() {
     );
     assert_eq!(
         en("The Business Side of Brexit LONDON – The decline in the pound continues."),
-        vec!["The Business Side of Brexit", "LONDON – The decline in the pound continues."]
+        vec![
+            "The Business Side of Brexit",
+            "LONDON – The decline in the pound continues."
+        ]
     );
     assert_eq!(
         kk("Брекситтің Бизнес Қырлары ЛОНДОН – Фунт құнының төмендеуі жалғасуда."),
-        vec!["Брекситтің Бизнес Қырлары", "ЛОНДОН – Фунт құнының төмендеуі жалғасуда."]
+        vec![
+            "Брекситтің Бизнес Қырлары",
+            "ЛОНДОН – Фунт құнының төмендеуі жалғасуда."
+        ]
     );
 }
 
@@ -220,10 +261,7 @@ fn questions_and_exclamations() {
         ru("Куда идти? Никто не знал! Все молчали."),
         vec!["Куда идти?", "Никто не знал!", "Все молчали."]
     );
-    assert_eq!(
-        ru("— Куда? — спросил он."),
-        vec!["— Куда? — спросил он."]
-    );
+    assert_eq!(ru("— Куда? — спросил он."), vec!["— Куда? — спросил он."]);
 }
 
 #[test]
@@ -236,7 +274,18 @@ fn footnote_numbers_glued_to_words_do_not_split() {
 
 #[test]
 fn linear_and_total_on_odd_input() {
-    for s in ["", " ", ".", "...", "«", "» . «", "a.b.c.", "(((", "\"\"\"", "– LONDON – x"] {
+    for s in [
+        "",
+        " ",
+        ".",
+        "...",
+        "«",
+        "» . «",
+        "a.b.c.",
+        "(((",
+        "\"\"\"",
+        "– LONDON – x",
+    ] {
         for lang in [Lang::Kk, Lang::Ru, Lang::En, Lang::Other] {
             let parts = split(s, lang);
             for r in parts {
