@@ -249,7 +249,19 @@ pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocume
         } else {
             p.lang
         };
-        for span in segment::split(&text, seg_lang) {
+        // A reference-list entry is one unit ("Nurpeisov K. Alash. Almaty, 1995." is not three).
+        let spans = if p.kind == ParagraphKind::Reference {
+            let lead = text.len() - text.trim_start().len();
+            let t = text.trim();
+            if t.is_empty() {
+                vec![]
+            } else {
+                std::iter::once(lead..lead + t.len()).collect()
+            }
+        } else {
+            segment::split(&text, seg_lang)
+        };
+        for span in spans {
             let s = &text[span.clone()];
             let mut lang = p.lang;
             let mut conf = p.lang_confidence;

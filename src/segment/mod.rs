@@ -250,7 +250,8 @@ impl Context<'_> {
                     && !self.closed_quote;
         }
         let word = self.word_before();
-        if !upper_or_digit && !(alnum.is_alphabetic() && !alnum.is_lowercase()) {
+        let capital_start = upper_or_digit || alnum.is_alphabetic() && !alnum.is_lowercase();
+        if !capital_start {
             return self.lowercase_start_breaks(word);
         }
         if word.is_empty() {
