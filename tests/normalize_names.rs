@@ -79,7 +79,10 @@ fn check(name: &str, groups: &[Group]) -> (usize, usize, Vec<String>, usize, usi
         if diag >= t {
             own += 1;
         } else {
-            println!("{name}: group {} matches itself only at {diag:.3}", g.cyrillic[0]);
+            println!(
+                "{name}: group {} matches itself only at {diag:.3}",
+                g.cyrillic[0]
+            );
         }
         for h in groups.iter().skip(gi + 1) {
             for a in all_forms(g) {

@@ -15,6 +15,7 @@
 //! result back to the source.
 
 mod chars;
+mod features;
 mod mojibake;
 mod names;
 mod rewrite;
@@ -28,6 +29,7 @@ pub use names::{name_key, name_similarity, NAME_MATCH_THRESHOLD};
 pub use rewrite::OffsetMap;
 pub use translit::{transliterate, Scheme};
 
+use features::Features;
 use rewrite::Rewriter;
 use std::borrow::Cow;
 
@@ -65,6 +67,8 @@ const MAX_ROUNDS: usize = 4;
 
 struct Run {
     track: bool,
+    /// Skip steps that the byte scan says have nothing to do (off only to test the scan).
+    gate: bool,
     changes: Vec<Change>,
     map: Option<OffsetMap>,
 }
@@ -99,12 +103,38 @@ impl Run {
 fn run<'a>(text: &'a str, profile: Profile, run: &mut Run) -> Cow<'a, str> {
     let mut cur = Cow::Borrowed(text);
     for _ in 0..MAX_ROUNDS {
-        let mut again = run.step(&mut cur, mojibake::repair);
-        run.step(&mut cur, steps::nfc);
-        run.step(&mut cur, |l, rw| steps::characters(l, profile, rw));
-        run.step(&mut cur, |l, rw| steps::spaces(l, profile, rw));
-        again |= run.step(&mut cur, |l, rw| words::words(l, profile, rw));
-        again |= run.step(&mut cur, steps::nfc);
+        let gate = run.gate;
+        let scan = |s: &str| {
+            if gate {
+                Features::scan(s.as_bytes())
+            } else {
+                Features::all()
+            }
+        };
+        let mut f = scan(&cur);
+        let mut again = false;
+        if f.mojibake && run.step(&mut cur, mojibake::repair) {
+            again = true;
+            f = scan(&cur);
+        }
+        if f.nfc && run.step(&mut cur, steps::nfc) {
+            f = scan(&cur);
+        }
+        let mut changed = false;
+        if f.characters && run.step(&mut cur, |l, rw| steps::characters(l, profile, rw)) {
+            changed = true;
+            f = scan(&cur);
+        }
+        if f.spaces && run.step(&mut cur, |l, rw| steps::spaces(l, profile, rw)) {
+            changed = true;
+            f = scan(&cur);
+        }
+        let words_changed = f.words && run.step(&mut cur, |l, rw| words::words(l, profile, rw));
+        again |= words_changed;
+        // Deleting or replacing characters can leave a sequence that NFC composes.
+        if changed || words_changed {
+            again |= run.step(&mut cur, steps::nfc);
+        }
         if !again {
             break;
         }
@@ -116,6 +146,20 @@ fn run<'a>(text: &'a str, profile: Profile, run: &mut Run) -> Cow<'a, str> {
 pub fn normalize(text: &str, profile: Profile) -> String {
     let mut r = Run {
         track: false,
+        gate: true,
+        changes: Vec::new(),
+        map: None,
+    };
+    run(text, profile, &mut r).into_owned()
+}
+
+/// `normalize` without the byte-scan shortcut: every step looks at every line. For tests that
+/// check the shortcut never skips a step that had work to do.
+#[doc(hidden)]
+pub fn normalize_every_step(text: &str, profile: Profile) -> String {
+    let mut r = Run {
+        track: false,
+        gate: false,
         changes: Vec::new(),
         map: None,
     };
@@ -126,6 +170,7 @@ pub fn normalize(text: &str, profile: Profile) -> String {
 pub fn normalize_tracked(text: &str, profile: Profile) -> Normalized {
     let mut r = Run {
         track: true,
+        gate: true,
         changes: Vec::new(),
         map: Some(OffsetMap::identity(text.len())),
     };

@@ -48,7 +48,7 @@ fn looks_like_mojibake(line: &str) -> bool {
 }
 
 pub(crate) fn repair(line: &str, rw: &mut Rewriter) {
-    if line.is_ascii() || !looks_like_mojibake(line) {
+    if !looks_like_mojibake(line) {
         return;
     }
     let mut bytes = Vec::with_capacity(line.len());

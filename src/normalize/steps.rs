@@ -10,9 +10,38 @@ use super::Profile;
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+/// Latin-1, Latin Extended, IPA, Cyrillic letters and common punctuation are NFC whatever
+/// surrounds them (no combining marks, no singletons): a byte scan answers for most lines.
+fn surely_nfc(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            i += 1;
+            continue;
+        }
+        let y = b.get(i + 1).copied().unwrap_or(0);
+        match x {
+            0xC2..=0xCB | 0xD0 | 0xD1 | 0xD3 | 0xD4 => i += 2,
+            0xD2 if !(0x83..=0x89).contains(&y) => i += 2,
+            0xE2 => {
+                let z = b.get(i + 2).copied().unwrap_or(0);
+                if (y == 0x80 && z >= 0x90) || (y == 0x81 && z <= 0x9E) {
+                    i += 3;
+                } else {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Steps 2 and 13: Unicode NFC (never NFKC: it would rewrite №, ¹, ² and the PT154 µ).
 pub(crate) fn nfc(line: &str, rw: &mut Rewriter) {
-    if line.is_ascii() || is_nfc_quick(line.chars()) == IsNormalized::Yes {
+    let surely_nfc = surely_nfc(line.as_bytes());
+    if surely_nfc || is_nfc_quick(line.chars()) == IsNormalized::Yes {
         return;
     }
     // Normalize each starter with its following marks on its own, so that a change is reported
@@ -67,6 +96,10 @@ pub(crate) fn characters(line: &str, profile: Profile, rw: &mut Rewriter) {
             last_base = script(c);
             continue;
         }
+        if matches!(c, 'А'..='я' | 'Ё' | 'ё' | 'Ә'..='ә' | 'Ғ'..='ү' | 'І' | 'і') {
+            last_base = Script::Cyrillic;
+            continue;
+        }
         if is_invisible(c) {
             rw.replace(i..end, "", "invisible");
             continue;
@@ -118,19 +151,6 @@ pub(crate) fn characters(line: &str, profile: Profile, rw: &mut Rewriter) {
 /// runs go. The align profile writes U+0020; the export profile keeps a typographic space (NBSP,
 /// thin space …) when the run has one, so "1917 ж." keeps its no-break space.
 pub(crate) fn spaces(line: &str, profile: Profile, rw: &mut Rewriter) {
-    let bytes = line.as_bytes();
-    // Fast path: ASCII line without tabs, double spaces or spaces at the ends.
-    if line.is_ascii() {
-        let clean = bytes.first() != Some(&b' ')
-            && bytes.last() != Some(&b' ')
-            && !bytes.windows(2).any(|w| w == b"  ")
-            && !bytes
-                .iter()
-                .any(|&b| matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C));
-        if clean {
-            return;
-        }
-    }
     let mut run_start: Option<usize> = None;
     let mut chars = line.char_indices().peekable();
     while let Some((i, c)) = chars.next() {

@@ -6,7 +6,7 @@
 //! stray Cyrillic letter is never "Kazakhified" and the Kazakh word in a Russian sentence keeps its
 //! letters (it has nothing to repair). Rule 12b touches only words that mix scripts.
 
-use super::chars::{is_kazakh_only, is_word_char, script, Script};
+use super::chars::{is_kazakh_only, is_letter, is_word_char, script, Script};
 use super::rewrite::Rewriter;
 use super::tables::{tables, Tables};
 use super::translit::{self, Scheme};
@@ -78,7 +78,7 @@ fn is_plain_cyrillic(c: char) -> bool {
 fn stats(word: &str, t: &Tables) -> WordStats {
     let mut s = WordStats::default();
     for c in word.chars() {
-        if !c.is_alphabetic() {
+        if !is_letter(c) {
             continue;
         }
         match script(c) {
@@ -242,7 +242,7 @@ fn decide(
     let word = &line[w.clone()];
     let mut can_cyr = true;
     let mut can_lat = s.grk == 0;
-    for c in word.chars().filter(|c| c.is_alphabetic()) {
+    for c in word.chars().filter(|&c| is_letter(c)) {
         match script(c) {
             Script::Latin | Script::Greek => can_cyr &= t.latin_to_cyrillic.contains_key(&c),
             Script::Cyrillic => {
@@ -328,16 +328,14 @@ fn rewrite_word(
         (Target::Keep, None)
     };
     let letters: Vec<(usize, char)> = if target == Target::LatinTranslit {
-        word.char_indices()
-            .filter(|(_, c)| c.is_alphabetic())
-            .collect()
+        word.char_indices().filter(|&(_, c)| is_letter(c)).collect()
     } else {
         Vec::new()
     };
     for (i, c) in word.char_indices() {
         let at = w.start + i;
         let range = at..at + c.len_utf8();
-        let sc = if c.is_alphabetic() {
+        let sc = if is_letter(c) {
             script(c)
         } else {
             Script::Other
