@@ -68,6 +68,7 @@ fn all_forms(g: &Group) -> impl Iterator<Item = &String> {
 fn check(name: &str, groups: &[Group]) -> (usize, usize, Vec<String>, usize, usize) {
     let t = NAME_MATCH_THRESHOLD;
     let mut own = 0;
+    let (mut lowest_own, mut highest_cross) = (1.0f64, 0.0f64);
     let mut violations = Vec::new();
     let (mut best_own, mut cyr_total) = (0, 0);
     for (gi, g) in groups.iter().enumerate() {
@@ -76,6 +77,7 @@ fn check(name: &str, groups: &[Group]) -> (usize, usize, Vec<String>, usize, usi
             .iter()
             .flat_map(|c| g.latin.iter().map(move |l| name_similarity(c, l)))
             .fold(0.0, f64::max);
+        lowest_own = lowest_own.min(diag);
         if diag >= t {
             own += 1;
         } else {
@@ -88,6 +90,7 @@ fn check(name: &str, groups: &[Group]) -> (usize, usize, Vec<String>, usize, usi
             for a in all_forms(g) {
                 for b in all_forms(h) {
                     let s = name_similarity(a, b);
+                    highest_cross = highest_cross.max(s);
                     if s >= t {
                         violations.push(format!(
                             "{a} ({}) ~ {b} ({}) = {s:.3}",
@@ -110,6 +113,9 @@ fn check(name: &str, groups: &[Group]) -> (usize, usize, Vec<String>, usize, usi
             }
         }
     }
+    println!(
+        "{name}: lowest own-group score {lowest_own:.3}, highest cross-group score {highest_cross:.3}"
+    );
     (groups.len(), own, violations, best_own, cyr_total)
 }
 
