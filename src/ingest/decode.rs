@@ -613,6 +613,13 @@ impl<R: Read> LineReader<R> {
 /// so the next piece does not start inside a UTF-8 character.
 fn cut_point(avail: &[u8], max: usize) -> usize {
     let max = max.min(avail.len());
+    // Best: just after a sentence end (". ", "! ", "? ", "… ") in the last 64 KiB.
+    let far = max.saturating_sub(64 << 10);
+    if let Some(i) = avail[far..max].windows(2).rposition(|w| {
+        w[1] == b' ' && matches!(w[0], b'.' | b'!' | b'?' | 0xA6 /* last byte of … */)
+    }) {
+        return far + i + 2;
+    }
     let tail = max.saturating_sub(4096);
     if let Some(i) = avail[tail..max]
         .iter()
