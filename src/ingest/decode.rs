@@ -315,7 +315,7 @@ fn scan_line(s: &mut Scan, line: &[u8], offset: u64) {
         if b >= 0x80 {
             ascii = false;
         }
-        let even = pos % 2 == 0;
+        let even = pos.is_multiple_of(2);
         if b == 0 {
             s.first_nul.get_or_insert(pos);
             if even {
@@ -359,7 +359,7 @@ fn decide(path: &Path, bom: Option<TextEncoding>, s: Scan) -> Result<TextEncodin
     if let Some(pos) = s.first_nul {
         // UTF-16 without a BOM: one side of every byte pair is (nearly) always 0x00 or 0x04.
         let half = s.total / 2;
-        if bom.is_none() && s.total % 2 == 0 && half > 0 {
+        if bom.is_none() && s.total.is_multiple_of(2) && half > 0 {
             if s.utf16_hi_odd * 100 >= half * 97 && s.nul_even * 100 < half {
                 return Ok(TextEncoding::Utf16Le { bom: false });
             }
