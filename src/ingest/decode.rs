@@ -542,7 +542,8 @@ impl<R: Read> LineReader<R> {
         let max = max.max(16);
         LineReader {
             inner,
-            buf: vec![0; max + (64 << 10)],
+            // Grows on demand up to `max` + 64 KiB: small files stay cheap.
+            buf: vec![0; (max + (64 << 10)).min(64 << 10)],
             start: 0,
             end: 0,
             eof: false,
@@ -591,6 +592,11 @@ impl<R: Read> LineReader<R> {
                 self.buf.copy_within(self.start..self.end, 0);
                 self.end -= self.start;
                 self.start = 0;
+            }
+            if self.end == self.buf.len() {
+                let cap = self.max + (64 << 10);
+                let grown = (self.buf.len() * 2).min(cap);
+                self.buf.resize(grown, 0);
             }
             let room = self.buf.len() - self.end;
             let n = loop {
