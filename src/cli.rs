@@ -24,6 +24,10 @@ pub struct Cli {
     /// No progress bars.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Encoding of the input files (utf-8, utf-16le, utf-16be, cp1251, kz-1048, koi8-r, cp866,
+    /// iso-8859-5, …); detected per file when absent. Overrides the pipeline's `encoding` key.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub encoding: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,6 +55,10 @@ pub enum Command {
         /// Override the pipeline's output folder.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Let the pipeline file's `output` point outside its project folder (absolute paths,
+        /// `..`, symlinks leading out).
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Language of each paragraph (or of each line with --lines).
     Identify {
@@ -64,6 +72,15 @@ pub enum Command {
         file: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "export")]
         profile: Profile,
+        /// List each change instead of the text: line, column, code points before and after, rule.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Transliterate Cyrillic text to Latin with a standard scheme, line by line.
+    Translit {
+        #[arg(long, value_enum)]
+        scheme: normalize::Scheme,
+        file: Option<PathBuf>,
     },
     /// Split text into sentences, one per output line.
     Segment {
@@ -115,10 +132,11 @@ fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
         .ok_or_else(|| Error::Usage(format!("{flag} {s}: unknown language; use kk, ru or en")))
 }
 
-/// Reads a file (or stdin when `None` or `-`) as text, with ingest's checks for files.
-fn read_input(file: Option<&Path>) -> Result<String> {
-    match file {
-        Some(p) if p != Path::new("-") => ingest::read_text(p).map(|(t, _)| t),
+/// Reads a file (or stdin when `None` or `-`) as text, with ingest's checks for files; warnings
+/// (over-long lines cut, mixed encodings) go to stderr.
+fn read_input(file: Option<&Path>, enc: Option<ingest::TextEncoding>) -> Result<String> {
+    let (text, report) = match file {
+        Some(p) if p != Path::new("-") => ingest::read_text_with(p, enc)?,
         _ => {
             let mut buf = Vec::new();
             std::io::stdin()
@@ -127,9 +145,13 @@ fn read_input(file: Option<&Path>) -> Result<String> {
             if buf.iter().all(u8::is_ascii_whitespace) {
                 return Ok(String::new());
             }
-            ingest::decode(Path::new("<stdin>"), buf).map(|(t, _)| t)
+            ingest::decode_bytes(Path::new("<stdin>"), &buf, enc)?
         }
+    };
+    for w in &report.warnings {
+        eprintln!("tilmash: warning: {w}");
     }
+    Ok(text)
 }
 
 fn emit(out: &str) -> Result<()> {
@@ -143,20 +165,34 @@ fn emit(out: &str) -> Result<()> {
 /// Runs a parsed command line; returns the process exit code.
 pub fn execute(cli: Cli) -> Result<i32> {
     let opts = RunOptions { quiet: cli.quiet };
+    let enc = cli
+        .encoding
+        .as_deref()
+        .map(|l| ingest::TextEncoding::parse_or_err(l, "--encoding"))
+        .transpose()?;
     match cli.command {
         Command::Run {
             pipeline,
             input,
             output,
+            allow_outside,
         } => {
             let mut p = Pipeline::load(&pipeline)?;
             if let Some(i) = input {
                 p.input = i;
             }
-            if let Some(o) = output {
-                p.output = o;
+            match output {
+                Some(o) => p.output = o,
+                None if !allow_outside => p.check_output_inside()?,
+                None => {}
+            }
+            if enc.is_some() {
+                p.encoding = enc;
             }
             let s = pipeline::run(&p, opts)?;
+            for w in &s.warnings {
+                eprintln!("tilmash: warning: {w}");
+            }
             let mut out = format!(
                 "tilmash: {} documents → {}\n",
                 s.documents,
@@ -171,11 +207,17 @@ pub fn execute(cli: Cli) -> Result<i32> {
             for (pair, n) in &s.units {
                 out.push_str(&format!("  {pair}: {n} units\n"));
             }
+            let timings: Vec<String> = s
+                .timings_ms
+                .iter()
+                .map(|(stage, ms)| format!("{stage} {ms} ms"))
+                .collect();
+            out.push_str(&format!("  timings: {}\n", timings.join(", ")));
             emit(&out)?;
             Ok(0)
         }
         Command::Identify { file, lines } => {
-            let text = read_input(file.as_deref())?;
+            let text = read_input(file.as_deref(), enc)?;
             let mut out = String::new();
             if lines {
                 for line in text.lines() {
@@ -195,11 +237,30 @@ pub fn execute(cli: Cli) -> Result<i32> {
             emit(&out)?;
             Ok(0)
         }
-        Command::Normalize { file, profile } => {
-            let text = read_input(file.as_deref())?;
-            let mut out = String::with_capacity(text.len());
+        Command::Normalize {
+            file,
+            profile,
+            explain,
+        } => {
+            let text = read_input(file.as_deref(), enc)?;
+            let out = if explain {
+                normalize::explain_lines(&text, profile)
+            } else {
+                let mut out = String::with_capacity(text.len());
+                for line in text.lines() {
+                    out.push_str(&normalize::normalize(line, profile));
+                    out.push('\n');
+                }
+                out
+            };
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Translit { scheme, file } => {
+            let text = read_input(file.as_deref(), enc)?;
+            let mut out = String::with_capacity(text.len() * 2);
             for line in text.lines() {
-                out.push_str(&normalize::normalize(line, profile));
+                out.push_str(&normalize::transliterate(line, scheme));
                 out.push('\n');
             }
             emit(&out)?;
@@ -207,7 +268,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Segment { lang, file, raw } => {
             let lang = lang_arg(&lang, "--lang")?;
-            let text = read_input(file.as_deref())?;
+            let text = read_input(file.as_deref(), enc)?;
             let paragraphs: Vec<(ParagraphKind, String)> = if raw {
                 text.lines()
                     .map(|l| (ParagraphKind::Body, l.to_string()))
@@ -242,7 +303,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
         } => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let load = |p: &Path, lang: Lang| -> Result<Vec<String>> {
-                let text = ingest::read_text(p)?.0;
+                let (text, report) = ingest::read_text_with(p, enc)?;
+                for w in &report.warnings {
+                    eprintln!("tilmash: warning: {w}");
+                }
                 Ok(if seg {
                     ingest::build_paragraphs(&text)
                         .iter()
@@ -334,7 +398,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Bench(BenchCommand::Segment { file, lang, mb }) => {
             let lang = lang_arg(&lang, "--lang")?;
             let seed = match file {
-                Some(f) => Some(read_input(Some(&f))?),
+                Some(f) => Some(read_input(Some(&f), enc)?),
                 None => None,
             };
             emit(&segment::bench::run(seed.as_deref(), lang, mb))?;

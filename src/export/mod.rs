@@ -2,6 +2,7 @@
 
 pub mod jsonl;
 pub mod tmx;
+pub mod tmx_read;
 pub mod validate;
 
 pub use jsonl::{write_jsonl, JsonlUnit};

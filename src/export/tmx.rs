@@ -21,6 +21,8 @@ pub fn escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            // A raw CR would be read back as LF (XML end-of-line handling): keep it as a reference.
+            '\r' => out.push_str("&#13;"),
             c if crate::normalize::is_forbidden_control(c) && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
