@@ -65,8 +65,9 @@ await page.reload();
 const kept = await page.locator(`article.unit[data-id="${rejected}"] .state.rejected`).count();
 if (kept !== 1) throw new Error("the rejection did not survive a reload");
 await page.selectOption("#f-score", "low");
-await page.locator(`article.unit[data-id="${accepted}"]`).click();
+await page.locator(`article.unit[data-id="${edited}"]`).click();
 await page.keyboard.press("c");
+await page.evaluate(() => window.scrollTo(0, 0));
 await page.screenshot({ path: shot });
 
 const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
