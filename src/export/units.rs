@@ -316,8 +316,8 @@ mod tests {
 
     #[test]
     fn over_long_units_are_split_at_sentence_ends_or_skipped() {
-        let s = "Бірінші сөйлем осында, ол ұзын. ".repeat(40);
-        let t = "Первое предложение здесь, оно длинное. ".repeat(40);
+        let s = "Бірінші сөйлем осында, ол ұзын. ".repeat(80);
+        let t = "Первое предложение здесь, оно длинное. ".repeat(80);
         let raw = vec![tu(&s, &t, 0, 0.9), tu(&"а".repeat(3000), "б", 1, 0.9)];
         let cfg = ExportConfig {
             profile: super::super::TmxProfile::Trados,
