@@ -55,7 +55,10 @@ fn every_profile_writes_its_codes_dates_and_props() {
         );
         let tmx = read(&out.join("ru-kk.tmx"));
         assert!(tmx.contains(&format!("srclang=\"{ru}\"")), "{profile}");
-        assert!(tmx.contains("creationdate=\"20260101T120000Z\""), "{profile}");
+        assert!(
+            tmx.contains("creationdate=\"20260101T120000Z\""),
+            "{profile}"
+        );
         assert!(tmx.contains("<tmx version=\"1.4\">"));
         let units = jsonl(&out.join("ru-kk.jsonl"));
         assert_eq!(tmx.matches("<tu ").count(), units.len(), "{profile}");
@@ -75,7 +78,10 @@ fn every_profile_writes_its_codes_dates_and_props() {
                 "x-tgt-sentences",
                 "x-review",
             ] {
-                assert!(tu.contains(&format!("<prop type=\"{prop}")), "{profile} {prop}");
+                assert!(
+                    tu.contains(&format!("<prop type=\"{prop}")),
+                    "{profile} {prop}"
+                );
             }
         }
         let v = run(&[
@@ -111,7 +117,10 @@ fn every_profile_passes_xmllint_with_the_tmx_dtd() {
                 .unwrap();
             assert!(o.status.success(), "{profile} {pair}: {}", stderr(&o));
             let count = Command::new(&xmllint)
-                .args(["--xpath", "count(//tuv[not(@xml:lang)]) + count(//tu[count(tuv)<2])"])
+                .args([
+                    "--xpath",
+                    "count(//tuv[not(@xml:lang)]) + count(//tu[count(tuv)<2])",
+                ])
                 .arg(&f)
                 .output()
                 .unwrap();
@@ -256,12 +265,19 @@ fn reruns_are_byte_identical() {
         v
     };
     let first = snapshot(&out);
-    let o = run(&["run", tmp.path().join("p.toml").to_str().unwrap(), "--quiet"]);
+    let o = run(&[
+        "run",
+        tmp.path().join("p.toml").to_str().unwrap(),
+        "--quiet",
+    ]);
     assert!(o.status.success());
     assert_eq!(first, snapshot(&out));
     let tmx = read(&out.join("ru-kk.tmx"));
     let date = tmx.split("creationdate=\"").nth(1).unwrap();
-    assert!(date[..16].ends_with('Z') && date.as_bytes()[8] == b'T', "{date}");
+    assert!(
+        date[..16].ends_with('Z') && date.as_bytes()[8] == b'T',
+        "{date}"
+    );
 }
 
 #[test]
@@ -284,7 +300,10 @@ fn nlp_formats_line_up_and_carry_provenance() {
         let tsv = read(&out.join(format!("{pair}.tsv")));
         let mut lines = tsv.lines();
         let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-        assert_eq!(header[..6], ["id", "src_lang", "tgt_lang", "src", "tgt", "score"]);
+        assert_eq!(
+            header[..6],
+            ["id", "src_lang", "tgt_lang", "src", "tgt", "score"]
+        );
         assert_eq!(lines.count(), units.len());
     }
     // A reader that knows nothing of tilmash: Python's csv module.
@@ -303,7 +322,8 @@ fn nlp_formats_line_up_and_carry_provenance() {
 fn summary_has_histograms_and_the_index_links_charts() {
     let tmp = tempfile::tempdir().unwrap();
     let out = run_with(tmp.path(), "");
-    let summary: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     let index = read(&out.join("index.html"));
     for pair in ["ru-kk", "ru-en", "kk-en"] {
         let p = &summary["export"]["pairs"][pair];
@@ -314,7 +334,10 @@ fn summary_has_histograms_and_the_index_links_charts() {
             .map(|v| v.as_u64().unwrap())
             .collect();
         assert_eq!(hist.len(), 10);
-        assert_eq!(hist.iter().sum::<u64>(), summary["units"][pair].as_u64().unwrap());
+        assert_eq!(
+            hist.iter().sum::<u64>(),
+            summary["units"][pair].as_u64().unwrap()
+        );
         let chart = format!("{pair}.scores.svg");
         let svg = read(&out.join(&chart));
         assert!(svg.starts_with("<svg"));
@@ -339,11 +362,17 @@ fn filters_and_dedup_come_from_the_pipeline_file() {
         let n_all = jsonl(&all.join(format!("{pair}.jsonl"))).len();
         let kept = jsonl(&strict.join(format!("{pair}.jsonl")));
         let c = &summary["export"]["pairs"][pair]["counts"];
-        let dropped = ["below_min_score", "length_ratio", "lang_confidence", "empty"]
-            .iter()
-            .map(|k| c[k].as_u64().unwrap() as usize)
-            .sum::<usize>();
-        let merged = c["duplicates_exact"].as_u64().unwrap() + c["duplicates_normalized"].as_u64().unwrap();
+        let dropped = [
+            "below_min_score",
+            "length_ratio",
+            "lang_confidence",
+            "empty",
+        ]
+        .iter()
+        .map(|k| c[k].as_u64().unwrap() as usize)
+        .sum::<usize>();
+        let merged =
+            c["duplicates_exact"].as_u64().unwrap() + c["duplicates_normalized"].as_u64().unwrap();
         assert_eq!(kept.len() + dropped + merged as usize, n_all, "{pair}: {c}");
         assert!(c["below_min_score"].as_u64().unwrap() > 0, "{pair}: {c}");
         for u in &kept {
@@ -362,7 +391,10 @@ fn bad_export_settings_are_one_line_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let pipeline = tmp.path().join("p.toml");
     for (body, needle) in [
-        ("profile = \"wordfast\"", "`generic`, `omegat`, `trados`, `memoq`"),
+        (
+            "profile = \"wordfast\"",
+            "`generic`, `omegat`, `trados`, `memoq`",
+        ),
         ("min_score = 2.0", "export.min_score"),
         ("creation_date = \"2026-01-01\"", "export.creation_date"),
     ] {

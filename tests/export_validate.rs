@@ -35,7 +35,10 @@ fn problems_come_with_line_numbers_and_exit_1() {
     };
     assert!(has(9, "duplicate tuid"), "{out}");
     assert!(has(9, "duplicate unit"), "{out}");
-    assert!(has(14, "without xml:lang") || has(14, "lacks the required attribute xml:lang"), "{out}");
+    assert!(
+        has(14, "without xml:lang") || has(14, "lacks the required attribute xml:lang"),
+        "{out}"
+    );
     assert!(has(15, "unknown language code \"qq-ZZ\""), "{out}");
     assert!(has(15, "empty <seg>"), "{out}");
     assert!(has(13, "no <tuv> in the source language"), "{out}");
@@ -52,7 +55,10 @@ fn a_clean_file_passes_and_trados_limits_apply_only_to_trados() {
     assert!(out.contains("valid TMX, 1 units"));
     let (code, out) = validate(&xml, &["--profile", "trados"]);
     assert_eq!(code, 1);
-    assert!(out.contains(":5: segment of 2400 characters is over the trados limit of 2000"), "{out}");
+    assert!(
+        out.contains(":5: segment of 2400 characters is over the trados limit of 2000"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -60,7 +66,10 @@ fn entity_bombs_are_reported_not_expanded() {
     // "Billion laughs": ten levels of ten references, 10^9 copies if expanded.
     let mut decl = String::from("<!ENTITY l0 \"lol\">");
     for i in 1..10 {
-        decl.push_str(&format!("<!ENTITY l{i} \"{}\">", format!("&l{};", i - 1).repeat(10)));
+        decl.push_str(&format!(
+            "<!ENTITY l{i} \"{}\">",
+            format!("&l{};", i - 1).repeat(10)
+        ));
     }
     let xml = format!(
         "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [{decl}]>\n{}<tu><tuv xml:lang=\"kk\"><seg>&l9;</seg></tuv><tuv xml:lang=\"ru\"><seg>b</seg></tuv></tu>\n</body>\n</tmx>\n",
@@ -68,7 +77,11 @@ fn entity_bombs_are_reported_not_expanded() {
     );
     let t = Instant::now();
     let (code, out) = validate(&xml, &[]);
-    assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
     assert_eq!(code, 1);
     assert!(out.contains(":2: the DOCTYPE declares entities"), "{out}");
     assert!(out.contains("&l9;"), "{out}");
@@ -92,7 +105,10 @@ fn external_entities_are_never_read() {
 
 #[test]
 fn broken_xml_and_bad_bytes() {
-    let (code, out) = validate(&format!("{HEADER}<tu><tuv xml:lang=\"kk\"><seg>a</tuv>"), &[]);
+    let (code, out) = validate(
+        &format!("{HEADER}<tu><tuv xml:lang=\"kk\"><seg>a</tuv>"),
+        &[],
+    );
     assert_eq!(code, 1);
     assert!(out.contains("not well-formed"), "{out}");
     let (code, out) = validate(&format!("{HEADER}<tu><tuv xml:lang=\"kk\"><seg>a\u{1}</seg></tuv><tuv xml:lang=\"ru\"><seg>b</seg></tuv></tu></body></tmx>"), &[]);

@@ -24,7 +24,14 @@ fn review_page_is_self_contained_and_one_per_pair() {
     for pair in ["ru-kk", "ru-en", "kk-en"] {
         let page = std::fs::read_to_string(out.join(format!("{pair}.review.html"))).unwrap();
         // No network, no external files: nothing is loaded from anywhere.
-        for needle in ["src=\"http", "href=\"http", "<link ", "src=\"/", "@import", "url("] {
+        for needle in [
+            "src=\"http",
+            "href=\"http",
+            "<link ",
+            "src=\"/",
+            "@import",
+            "url(",
+        ] {
             assert!(!page.contains(needle), "{pair}: {needle}");
         }
         assert!(page.contains("default-src 'none'"));
@@ -66,7 +73,11 @@ fn apply_review_without_a_browser() {
     std::fs::write(&d, decisions.to_string()).unwrap();
     let o = run(&["apply-review", d.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("1 accepted, 1 edited, 1 rejected, 1 unknown"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 accepted, 1 edited, 1 rejected, 1 unknown"),
+        "{}",
+        stdout(&o)
+    );
     let tmx = std::fs::read_to_string(out.join("ru-en.reviewed.tmx")).unwrap();
     assert_eq!(tmx.matches("<tu ").count(), units.len() - 1);
     assert!(!tmx.contains(&format!("tuid={rej}")));
@@ -120,7 +131,11 @@ fn review_round_trip_in_headless_chromium() {
         .unwrap();
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let r: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    assert_eq!(r["outside"], serde_json::json!([]), "the page tried the network");
+    assert_eq!(
+        r["outside"],
+        serde_json::json!([]),
+        "the page tried the network"
+    );
     assert_eq!(r["errors"], serde_json::json!([]), "script errors");
     assert!(r["context_lines"].as_u64().unwrap() >= 3, "{r}");
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
@@ -130,15 +145,24 @@ fn review_round_trip_in_headless_chromium() {
     assert!(o.status.success(), "{}", stderr(&o));
     let tmx = std::fs::read_to_string(out.join("ru-kk.reviewed.tmx")).unwrap();
     let before = std::fs::read_to_string(out.join("ru-kk.tmx")).unwrap();
-    assert_eq!(tmx.matches("<tu ").count(), before.matches("<tu ").count() - 1);
+    assert_eq!(
+        tmx.matches("<tu ").count(),
+        before.matches("<tu ").count() - 1
+    );
     let tu = |id: &str| {
         tmx.split(&format!("tuid=\"{id}\""))
             .nth(1)
             .map(|t| t[..t.find("</tu>").unwrap()].to_string())
     };
-    assert!(tu(r["rejected"].as_str().unwrap()).is_none(), "rejected unit kept");
+    assert!(
+        tu(r["rejected"].as_str().unwrap()).is_none(),
+        "rejected unit kept"
+    );
     let edited = tu(r["edited"].as_str().unwrap()).unwrap();
-    assert!(edited.contains(r["edited_text"].as_str().unwrap()), "{edited}");
+    assert!(
+        edited.contains(r["edited_text"].as_str().unwrap()),
+        "{edited}"
+    );
     assert!(edited.contains("<prop type=\"x-review\">edited</prop>"));
     assert!(edited.contains("<prop type=\"x-reviewer\">E2E Reviewer</prop>"));
     let accepted = tu(r["accepted"].as_str().unwrap()).unwrap();

@@ -169,7 +169,10 @@ impl ExportConfig {
 
     /// Checks values serde cannot; the message names the key.
     pub fn check(&self) -> Result<(), String> {
-        for (key, v) in [("flag_below", self.flag_below), ("min_score", self.min_score)] {
+        for (key, v) in [
+            ("flag_below", self.flag_below),
+            ("min_score", self.min_score),
+        ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(format!("key `export.{key}`: must be between 0 and 1"));
             }
@@ -190,7 +193,10 @@ impl ExportConfig {
             }
         }
         if self.max_segment_chars.is_some_and(|n| n > 0 && n < 20) {
-            return Err("key `export.max_segment_chars`: too small (use 0 for no limit, or at least 20)".into());
+            return Err(
+                "key `export.max_segment_chars`: too small (use 0 for no limit, or at least 20)"
+                    .into(),
+            );
         }
         Ok(())
     }

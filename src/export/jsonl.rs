@@ -78,7 +78,11 @@ fn join(ix: &[usize]) -> String {
 
 impl JsonlUnit {
     pub fn provenance_id(src_doc: &str, src: &[usize], tgt_doc: &str, tgt: &[usize]) -> String {
-        let key = format!("{src_doc}\u{0}{}\u{0}{tgt_doc}\u{0}{}", join(src), join(tgt));
+        let key = format!(
+            "{src_doc}\u{0}{}\u{0}{tgt_doc}\u{0}{}",
+            join(src),
+            join(tgt)
+        );
         format!("{:016x}", fnv64(key.as_bytes()))
     }
 }
@@ -140,15 +144,13 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<JsonlUnit>> {
         if line.trim().is_empty() {
             continue;
         }
-        out.push(
-            serde_json::from_str(line).map_err(|e| Error::Invalid {
-                path: path.to_path_buf(),
-                why: format!(
-                    "line {}: not a tilmash JSONL unit ({e}); re-run the pipeline to rewrite it",
-                    i + 1
-                ),
-            })?,
-        );
+        out.push(serde_json::from_str(line).map_err(|e| Error::Invalid {
+            path: path.to_path_buf(),
+            why: format!(
+                "line {}: not a tilmash JSONL unit ({e}); re-run the pipeline to rewrite it",
+                i + 1
+            ),
+        })?);
     }
     Ok(out)
 }

@@ -241,9 +241,12 @@ pub struct ApplyReport {
 }
 
 fn clean_edit(s: &str) -> String {
-    normalize(&s.split_whitespace().collect::<Vec<_>>().join(" "), Profile::Export)
-        .trim()
-        .to_string()
+    normalize(
+        &s.split_whitespace().collect::<Vec<_>>().join(" "),
+        Profile::Export,
+    )
+    .trim()
+    .to_string()
 }
 
 /// Applies a decisions file: rejected units are dropped, edits replace the text (the original
@@ -251,7 +254,8 @@ fn clean_edit(s: &str) -> String {
 /// `x-reviewer`. Writes `SRC-TGT.reviewed.tmx` and `.reviewed.jsonl` beside the run's files.
 /// `dir` overrides the run folder recorded in the decisions.
 pub fn apply_review(decisions_path: &Path, dir: Option<&Path>) -> Result<ApplyReport> {
-    let text = std::fs::read_to_string(decisions_path).map_err(|e| Error::read(decisions_path, e))?;
+    let text =
+        std::fs::read_to_string(decisions_path).map_err(|e| Error::read(decisions_path, e))?;
     let bad = |why: String| Error::Invalid {
         path: decisions_path.to_path_buf(),
         why,
@@ -283,8 +287,7 @@ pub fn apply_review(decisions_path: &Path, dir: Option<&Path>) -> Result<ApplyRe
         )));
     }
     let units = read_jsonl(&jsonl)?;
-    let by_id: HashMap<&str, &Decision> =
-        d.decisions.iter().map(|x| (x.id.as_str(), x)).collect();
+    let by_id: HashMap<&str, &Decision> = d.decisions.iter().map(|x| (x.id.as_str(), x)).collect();
     let mut rep = ApplyReport {
         pair: pair.clone(),
         unknown: d

@@ -193,15 +193,12 @@ fn split_text(text: &str, k: usize) -> Option<Vec<String>> {
     let mut prev = 0;
     for i in 1..k {
         let target = (i * n / k) as f64;
-        let best = points
-            .iter()
-            .filter(|(p, _)| *p > prev)
-            .min_by(|a, b| {
-                let cost = |(p, prio): &(usize, u8)| {
-                    (*p as f64 - target).abs() / n as f64 - 0.04 * f64::from(*prio)
-                };
-                cost(a).total_cmp(&cost(b))
-            })?;
+        let best = points.iter().filter(|(p, _)| *p > prev).min_by(|a, b| {
+            let cost = |(p, prio): &(usize, u8)| {
+                (*p as f64 - target).abs() / n as f64 - 0.04 * f64::from(*prio)
+            };
+            cost(a).total_cmp(&cost(b))
+        })?;
         cuts.push(best.0);
         prev = best.0;
     }
@@ -300,7 +297,12 @@ mod tests {
     #[test]
     fn filters_count_what_they_drop() {
         let raw = vec![
-            tu("Короткое.", "Бұл өте ұзын сөйлем, тым ұзын, тіпті ұзынырақ.", 0, 0.9),
+            tu(
+                "Короткое.",
+                "Бұл өте ұзын сөйлем, тым ұзын, тіпті ұзынырақ.",
+                0,
+                0.9,
+            ),
             tu("Нормальное предложение.", "Қалыпты сөйлем.", 1, 0.2),
             tu("Нормальное предложение два.", "Қалыпты сөйлем екі.", 2, 0.9),
         ];

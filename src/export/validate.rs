@@ -259,7 +259,9 @@ fn check_sequence(name: &str, children: &[String]) -> Option<String> {
                 None => Some(format!("<{name}> has no <{last}>")),
                 Some(i) => {
                     if names[i..].iter().any(|n| *n != last) {
-                        Some(format!("<{name}>: <note> and <prop> must come before <{last}>"))
+                        Some(format!(
+                            "<{name}>: <note> and <prop> must come before <{last}>"
+                        ))
                     } else if name == "tuv" && names.len() - i > 1 {
                         Some("<tuv> must contain exactly one <seg>".into())
                     } else {
@@ -347,7 +349,9 @@ impl Checker {
                 "apos" => Some('\''),
                 "quot" => Some('"'),
                 _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&name[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
                 _ => {
@@ -502,12 +506,7 @@ pub fn validate_tmx_profile(bytes: &[u8], profile: TmxProfile) -> (Vec<Problem>,
                         Err(e) => ck.add(line, format!("not well-formed XML: {e}")),
                     }
                 }
-                let attr = |k: &str| {
-                    attrs
-                        .iter()
-                        .find(|(n, _)| n == k)
-                        .map(|(_, v)| v.clone())
-                };
+                let attr = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
                 match spec(&name) {
                     None => ck.add(line, format!("<{name}> is not a TMX 1.4 element")),
                     Some(s) => {
@@ -534,15 +533,15 @@ pub fn validate_tmx_profile(bytes: &[u8], profile: TmxProfile) -> (Vec<Problem>,
                     if !["block", "paragraph", "sentence", "phrase"].contains(&seg.as_str()) {
                         ck.add(
                             line,
-                            format!("segtype=\"{seg}\" is not block, paragraph, sentence or phrase"),
+                            format!(
+                                "segtype=\"{seg}\" is not block, paragraph, sentence or phrase"
+                            ),
                         );
                     }
                 }
                 match name.as_str() {
-                    "tmx" => {
-                        if attr("version").is_some_and(|v| v != "1.4") {
-                            ck.add(line, "<tmx> must have version=\"1.4\" (fixed by the DTD)");
-                        }
+                    "tmx" if attr("version").is_some_and(|v| v != "1.4") => {
+                        ck.add(line, "<tmx> must have version=\"1.4\" (fixed by the DTD)");
                     }
                     "header" => {
                         if let Some(l) = attr("srclang") {
@@ -563,7 +562,10 @@ pub fn validate_tmx_profile(bytes: &[u8], profile: TmxProfile) -> (Vec<Problem>,
                         tu_count += 1;
                         if let Some(id) = attr("tuid") {
                             if let Some(first) = tuids.get(&id) {
-                                ck.add(line, format!("duplicate tuid \"{id}\" (first at line {first})"));
+                                ck.add(
+                                    line,
+                                    format!("duplicate tuid \"{id}\" (first at line {first})"),
+                                );
                             } else {
                                 tuids.insert(id, line);
                             }
@@ -583,10 +585,9 @@ pub fn validate_tmx_profile(bytes: &[u8], profile: TmxProfile) -> (Vec<Problem>,
                     "tuv" => {
                         let lang = attr("xml:lang");
                         match &lang {
-                            None if attr("lang").is_some() => ck.add(
-                                line,
-                                "<tuv> has the deprecated lang but no xml:lang",
-                            ),
+                            None if attr("lang").is_some() => {
+                                ck.add(line, "<tuv> has the deprecated lang but no xml:lang")
+                            }
                             None => {}
                             Some(l) => {
                                 if let Err(m) = check_lang_tag(l) {
@@ -625,16 +626,22 @@ pub fn validate_tmx_profile(bytes: &[u8], profile: TmxProfile) -> (Vec<Problem>,
                     _ => {}
                 }
                 if is_empty {
-                    close(&mut ck, &name, line, &[], &mut CloseCtx {
-                        tu: &mut tu,
-                        seg_text: &seg_text,
-                        seg_line,
-                        tuv_lang: &tuv_lang,
-                        header_srclang: header_srclang.as_deref(),
-                        contents: &mut contents,
-                        limit,
-                        profile,
-                    });
+                    close(
+                        &mut ck,
+                        &name,
+                        line,
+                        &[],
+                        &mut CloseCtx {
+                            tu: &mut tu,
+                            seg_text: &seg_text,
+                            seg_line,
+                            tuv_lang: &tuv_lang,
+                            header_srclang: header_srclang.as_deref(),
+                            contents: &mut contents,
+                            limit,
+                            profile,
+                        },
+                    );
                 } else {
                     stack.push(Frame {
                         name,
@@ -655,7 +662,10 @@ pub fn validate_tmx_profile(bytes: &[u8], profile: TmxProfile) -> (Vec<Problem>,
                     Some(f) => {
                         let allows_text = spec(&f.name).is_none_or(|s| s.text);
                         if !allows_text && !value.trim().is_empty() {
-                            ck.add(line, format!("text is not allowed directly inside <{}>", f.name));
+                            ck.add(
+                                line,
+                                format!("text is not allowed directly inside <{}>", f.name),
+                            );
                         }
                         let in_code = stack
                             .iter()
@@ -673,16 +683,22 @@ pub fn validate_tmx_profile(bytes: &[u8], profile: TmxProfile) -> (Vec<Problem>,
             }
             Ok(Event::End(_)) => {
                 if let Some(f) = stack.pop() {
-                    close(&mut ck, &f.name, f.line, &f.children, &mut CloseCtx {
-                        tu: &mut tu,
-                        seg_text: &seg_text,
-                        seg_line,
-                        tuv_lang: &tuv_lang,
-                        header_srclang: header_srclang.as_deref(),
-                        contents: &mut contents,
-                        limit,
-                        profile,
-                    });
+                    close(
+                        &mut ck,
+                        &f.name,
+                        f.line,
+                        &f.children,
+                        &mut CloseCtx {
+                            tu: &mut tu,
+                            seg_text: &seg_text,
+                            seg_line,
+                            tuv_lang: &tuv_lang,
+                            header_srclang: header_srclang.as_deref(),
+                            contents: &mut contents,
+                            limit,
+                            profile,
+                        },
+                    );
                 }
             }
             Ok(_) => {}
@@ -762,8 +778,11 @@ fn close(ck: &mut Checker, name: &str, line: usize, children: &[String], cx: &mu
                 }
             }
             if t.segs.iter().all(|(_, s, _)| !s.is_empty()) && t.segs.len() >= 2 {
-                let mut key: Vec<(String, String)> =
-                    t.segs.iter().map(|(l, s, _)| (l.clone(), s.clone())).collect();
+                let mut key: Vec<(String, String)> = t
+                    .segs
+                    .iter()
+                    .map(|(l, s, _)| (l.clone(), s.clone()))
+                    .collect();
                 key.sort();
                 if let Some(first) = cx.contents.get(&key) {
                     ck.add(
@@ -808,10 +827,16 @@ mod tests {
     fn dtd_rules_codes_and_duplicates() {
         let m = messages(&GOOD.replace("segtype=\"sentence\"", "segtype=\"line\""));
         assert!(m.iter().any(|m| m.contains("segtype=\"line\"")), "{m:?}");
-        let m = messages(&GOOD.replace("<tuv xml:lang=\"kk\"><seg>a</seg></tuv>", "<tuv xml:lang=\"kk\"><seg>a</seg></tuv><prop type=\"x\">1</prop>"));
+        let m = messages(&GOOD.replace(
+            "<tuv xml:lang=\"kk\"><seg>a</seg></tuv>",
+            "<tuv xml:lang=\"kk\"><seg>a</seg></tuv><prop type=\"x\">1</prop>",
+        ));
         assert!(m.iter().any(|m| m.contains("must come before")), "{m:?}");
         let m = messages(&GOOD.replace("xml:lang=\"en\"", "xml:lang=\"zz-QQ\""));
-        assert!(m.iter().any(|m| m.contains("unknown language code")), "{m:?}");
+        assert!(
+            m.iter().any(|m| m.contains("unknown language code")),
+            "{m:?}"
+        );
         assert!(check_lang_tag("kk-Cyrl-KZ").is_ok());
         assert!(check_lang_tag("EN-us").is_ok());
         assert!(check_lang_tag("kk_KZ").is_err());
