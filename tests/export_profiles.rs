@@ -387,6 +387,38 @@ fn filters_and_dedup_come_from_the_pipeline_file() {
 }
 
 #[test]
+fn over_long_units_are_split_or_skipped_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let split = run_with(&tmp.path().join("a"), "max_segment_chars = 120");
+    let skip = run_with(
+        &tmp.path().join("b"),
+        "max_segment_chars = 120\nover_long = \"skip\"",
+    );
+    let summary = |d: &Path| -> serde_json::Value {
+        serde_json::from_str(&read(&d.join("summary.json"))).unwrap()
+    };
+    let (a, b) = (summary(&split), summary(&skip));
+    let ca = &a["export"]["pairs"]["kk-en"]["counts"];
+    let cb = &b["export"]["pairs"]["kk-en"]["counts"];
+    assert!(ca["over_long_split"].as_u64().unwrap() > 0, "{ca}");
+    assert!(cb["over_long_skipped"].as_u64().unwrap() > 0, "{cb}");
+    for u in jsonl(&split.join("kk-en.jsonl")) {
+        for side in ["src", "tgt"] {
+            assert!(u[side].as_str().unwrap().chars().count() <= 120, "{u}");
+        }
+    }
+    let tmx = read(&split.join("kk-en.tmx"));
+    assert!(tmx.contains("<prop type=\"x-split\">1/"));
+    // Pieces and whole units add up to what the aligner gave.
+    let n = |k: &str| ca[k].as_u64().unwrap();
+    let whole = n("written") - n("over_long_pieces");
+    assert_eq!(
+        whole + n("over_long_split") + n("over_long_skipped"),
+        n("aligned") - n("duplicates_exact") - n("duplicates_normalized")
+    );
+}
+
+#[test]
 fn bad_export_settings_are_one_line_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let pipeline = tmp.path().join("p.toml");

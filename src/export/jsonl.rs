@@ -144,13 +144,23 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<JsonlUnit>> {
         if line.trim().is_empty() {
             continue;
         }
-        out.push(serde_json::from_str(line).map_err(|e| Error::Invalid {
+        let mut u: JsonlUnit = serde_json::from_str(line).map_err(|e| Error::Invalid {
             path: path.to_path_buf(),
             why: format!(
                 "line {}: not a tilmash JSONL unit ({e}); re-run the pipeline to rewrite it",
                 i + 1
             ),
-        })?);
+        })?;
+        if u.id.is_empty() {
+            // Files from before ids existed: the id the exporter would give.
+            u.id = JsonlUnit::provenance_id(
+                &u.src_doc,
+                &u.src_sentences,
+                &u.tgt_doc,
+                &u.tgt_sentences,
+            );
+        }
+        out.push(u);
     }
     Ok(out)
 }

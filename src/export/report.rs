@@ -193,6 +193,7 @@ section{border-top:1px solid #ddd;padding:.5em 0 1em;display:grid;grid-template-
 section h2{grid-column:1/-1;margin:.3em 0}
 table{border-collapse:collapse;align-self:start}
 th{text-align:left;font-weight:normal;color:#555;padding:2px 1em 2px 0}
+td{white-space:nowrap}
 .files{grid-column:1/-1}
 .files a{margin-right:1em}
 a.review{font-weight:bold}
