@@ -310,7 +310,16 @@ pub fn execute(cli: Cli) -> Result<i32> {
                             score: b.score,
                         })
                         .collect();
-                    export::write_tmx(&units, &TmxOptions::simple(sl, tl, "tilmash align")).0
+                    export::write_tmx(
+                        &units,
+                        &TmxOptions::simple(
+                            sl,
+                            tl,
+                            "tilmash align",
+                            &[src_file.clone(), tgt_file.clone()],
+                        ),
+                    )
+                    .0
                 }
             };
             emit(&out)?;

@@ -400,15 +400,20 @@ fn over_long_units_are_split_or_skipped_and_counted() {
     let (a, b) = (summary(&split), summary(&skip));
     let ca = &a["export"]["pairs"]["kk-en"]["counts"];
     let cb = &b["export"]["pairs"]["kk-en"]["counts"];
-    assert!(ca["over_long_split"].as_u64().unwrap() > 0, "{ca}");
-    assert!(cb["over_long_skipped"].as_u64().unwrap() > 0, "{cb}");
+    let over = ca["over_long_split"].as_u64().unwrap() + ca["over_long_skipped"].as_u64().unwrap();
+    assert!(over > 0, "{ca}");
+    assert_eq!(cb["over_long_skipped"].as_u64().unwrap(), over, "{cb}");
+    assert_eq!(cb["over_long_split"].as_u64().unwrap(), 0, "{cb}");
     for u in jsonl(&split.join("kk-en.jsonl")) {
         for side in ["src", "tgt"] {
             assert!(u[side].as_str().unwrap().chars().count() <= 120, "{u}");
         }
     }
     let tmx = read(&split.join("kk-en.tmx"));
-    assert!(tmx.contains("<prop type=\"x-split\">1/"));
+    assert_eq!(
+        tmx.matches("<prop type=\"x-split\">").count() as u64,
+        ca["over_long_pieces"].as_u64().unwrap()
+    );
     // Pieces and whole units add up to what the aligner gave.
     let n = |k: &str| ca[k].as_u64().unwrap();
     let whole = n("written") - n("over_long_pieces");

@@ -100,8 +100,8 @@ impl LangCodes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OverLong {
-    /// Cut both sides into the same number of pieces at sentence, clause or word boundaries
-    /// near proportional positions; a unit that cannot be cut under the limit is skipped.
+    /// Cut both sides into the same number of pieces, only after sentence ends (or `;`/`:`),
+    /// near proportional positions; a unit that cannot be cut so is skipped.
     #[default]
     Split,
     /// Leave the unit out.

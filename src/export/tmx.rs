@@ -19,8 +19,14 @@ pub struct TmxOptions<'a> {
 }
 
 impl<'a> TmxOptions<'a> {
-    /// Generic profile, short codes, a fixed date: for one-off commands such as `align`.
-    pub fn simple(src_lang: Lang, tgt_lang: Lang, origin: &'a str) -> Self {
+    /// Generic profile, short codes, the date `config::creation_date` gives for `inputs`: for
+    /// one-off commands such as `align`.
+    pub fn simple(
+        src_lang: Lang,
+        tgt_lang: Lang,
+        origin: &'a str,
+        inputs: &[std::path::PathBuf],
+    ) -> Self {
         TmxOptions {
             src_lang,
             tgt_lang,
@@ -28,7 +34,7 @@ impl<'a> TmxOptions<'a> {
             flag_below: 0.5,
             profile: TmxProfile::Generic,
             lang_codes: LangCodes::Short,
-            creation_date: super::config::creation_date(&Default::default(), &[]).0,
+            creation_date: super::config::creation_date(&Default::default(), inputs).0,
         }
     }
 }
@@ -224,7 +230,7 @@ mod tests {
 
     #[test]
     fn escapes_and_skips_empty() {
-        let opts = TmxOptions::simple(Lang::Ru, Lang::En, "t");
+        let opts = TmxOptions::simple(Lang::Ru, Lang::En, "t", &[]);
         let (xml, n) = write_tmx(&[unit("a < b & \u{1}c", "x \"y\""), unit("  ", "z")], &opts);
         assert_eq!(n, 1);
         assert!(xml.contains("<seg>a &lt; b &amp; c</seg>"));
@@ -236,7 +242,7 @@ mod tests {
 
     #[test]
     fn trados_profile_uses_regions_typed_fields_and_unit_dates() {
-        let mut opts = TmxOptions::simple(Lang::Ru, Lang::En, "t");
+        let mut opts = TmxOptions::simple(Lang::Ru, Lang::En, "t", &[]);
         opts.profile = TmxProfile::Trados;
         opts.lang_codes = LangCodes::Region;
         opts.creation_date = "20260101T000000Z".into();

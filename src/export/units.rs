@@ -184,11 +184,15 @@ fn break_points(text: &[char]) -> Vec<(usize, u8)> {
     out
 }
 
-/// Cuts `text` into `k` pieces near proportional positions, preferring good break points.
-fn split_text(text: &str, k: usize) -> Option<Vec<String>> {
+/// Cuts `text` into `k` pieces near proportional positions, only at break points at least as
+/// good as `min_prio`, preferring better ones.
+fn split_text(text: &str, k: usize, min_prio: u8) -> Option<Vec<String>> {
     let cs: Vec<char> = text.chars().collect();
     let n = cs.len();
-    let points = break_points(&cs);
+    let points: Vec<(usize, u8)> = break_points(&cs)
+        .into_iter()
+        .filter(|p| p.1 >= min_prio)
+        .collect();
     let mut cuts = Vec::new();
     let mut prev = 0;
     for i in 1..k {
@@ -217,11 +221,17 @@ fn split_text(text: &str, k: usize) -> Option<Vec<String>> {
 }
 
 /// Splits an over-long unit into pieces that fit `limit` characters on both sides, or `None`.
+/// Both sides are cut into the same number of pieces, only after sentence ends or, failing
+/// that, after `;` / `:` — never inside a clause, where the pieces would stop being
+/// translations of each other.
 pub fn split_unit(u: &JsonlUnit, limit: usize) -> Option<Vec<JsonlUnit>> {
     let longest = chars(&u.src).max(chars(&u.tgt));
     let first = longest.div_ceil(limit).max(2);
-    for k in first..first + 4 {
-        let (Some(s), Some(t)) = (split_text(&u.src, k), split_text(&u.tgt, k)) else {
+    for (k, min_prio) in (first..first + 4).flat_map(|k| [(k, 3), (k, 2)]) {
+        let (Some(s), Some(t)) = (
+            split_text(&u.src, k, min_prio),
+            split_text(&u.tgt, k, min_prio),
+        ) else {
             continue;
         };
         if s.iter().chain(&t).all(|p| chars(p) <= limit) {
