@@ -382,3 +382,22 @@ pub fn apply_review(decisions_path: &Path, dir: Option<&Path>) -> Result<ApplyRe
     rep.files = staged.commit()?;
     Ok(rep)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_cannot_close_the_script() {
+        let v = serde_json::json!({"src": "</script><script>alert(1)</script> & \u{2028}"});
+        let s = script_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn edits_are_cleaned_like_exported_text() {
+        assert_eq!(clean_edit("  a\n  b\u{200B}c  "), "a bc");
+    }
+}
