@@ -60,6 +60,24 @@ await page.keyboard.press("c");
 const context_lines = await page.locator("article.unit.current .context li").count();
 await page.fill("#reviewer", "E2E Reviewer");
 
+// The other filters: document, type and bead (all on top of the score filter).
+const doc = await page.locator("#f-doc option").nth(1).getAttribute("value");
+await page.selectOption("#f-score", "all");
+await page.selectOption("#f-doc", doc);
+const docs = await page.locator("article.unit").evaluateAll((ns) => ns.map((n) => n.dataset.docs));
+if (!docs.length || !docs.every((d) => d.split(" ").includes(doc))) throw new Error("document filter: " + docs);
+await page.selectOption("#f-doc", "all");
+await page.selectOption("#f-bead", "1-1");
+await page.selectOption("#f-type", "comparable");
+const kinds = await page.locator("article.unit").evaluateAll((ns) => ns.map((n) => n.dataset.bead + " " + n.dataset.type));
+if (!kinds.every((k) => k === "1-1 comparable")) throw new Error("bead/type filter: " + kinds);
+await page.selectOption("#f-bead", "all");
+await page.selectOption("#f-type", "all");
+await page.selectOption("#f-state", "rejected");
+const only = await page.locator("article.unit").evaluateAll((ns) => ns.map((n) => n.dataset.id));
+if (only.length !== 1 || only[0] !== rejected) throw new Error("status filter: " + only);
+await page.selectOption("#f-state", "all");
+
 // Decisions survive a reload (local storage).
 await page.reload();
 const kept = await page.locator(`article.unit[data-id="${rejected}"] .state.rejected`).count();

@@ -84,7 +84,8 @@
   function card(u) {
     const d = store.decisions[u.id];
     const state = d ? d.state : "";
-    const node = el("article", { class: "unit " + state, "data-id": u.id, "data-score": u.score.toFixed(4) });
+    const node = el("article", { class: "unit " + state, "data-id": u.id, "data-score": u.score.toFixed(4),
+      "data-type": u.type, "data-bead": u.bead, "data-docs": u.src_doc + " " + u.tgt_doc });
     node.style.setProperty("--stripe", colour(u.score));
     const loc = (doc, s) => short(doc) + " #" + s.join(",");
     const meta = el("div", { class: "meta" },
