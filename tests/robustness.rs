@@ -184,7 +184,11 @@ fn encoding_flag_overrides_detection() {
         f.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("U+040C Ќ\tU+049A Қ\tkz1048"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("U+040C Ќ\tU+049A Қ\tkz1048"),
+        "{}",
+        stdout(&o)
+    );
     let o = run(&[
         "segment",
         "--lang",
