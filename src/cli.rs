@@ -156,8 +156,9 @@ fn read_input(file: Option<&Path>, enc: Option<ingest::TextEncoding>) -> Result<
             std::io::stdin()
                 .read_to_end(&mut buf)
                 .map_err(|e| Error::read(Path::new("<stdin>"), e))?;
+            // Blank input is not an error on stdin: line-by-line commands answer blank lines.
             if buf.iter().all(u8::is_ascii_whitespace) {
-                return Ok(String::new());
+                return Ok(String::from_utf8_lossy(&buf).into_owned());
             }
             ingest::decode_bytes(Path::new("<stdin>"), &buf, enc)?
         }
