@@ -89,6 +89,19 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
                 k += 1;
             }
         }
+        // A stop glued to the next sentence ("quality.You'll", "және т.б.Олардың"): a boundary when
+        // a lower-case word or an etc.-abbreviation is followed by a capitalised word.
+        if k == j && cluster_end == j && j + 2 < n && !shielded[j] && chars[i].1 == '.' {
+            let glued = chars[j].1.is_uppercase()
+                && chars[j + 1].1.is_lowercase()
+                && chars[j + 2].1.is_lowercase();
+            if glued && glued_boundary(text, &chars, rules, start, i) {
+                push_trimmed(text, byte(start), byte(j), &mut out);
+                start = j;
+                i = j;
+                continue;
+            }
+        }
         if k > j && k < n && !shielded[j] {
             let cluster: String = chars[i..cluster_end].iter().map(|&(_, c)| c).collect();
             let ctx = Context {
@@ -341,6 +354,32 @@ impl Context<'_> {
         let head = self.sentence_so_far();
         let head = head[..head.len() - word.len()].trim_end();
         head.rsplit(char::is_whitespace).next().unwrap_or("")
+    }
+}
+
+/// Whether the token before the full stop at `dot` can end a sentence glued to the next one.
+fn glued_boundary(
+    text: &str,
+    chars: &[(usize, char)],
+    rules: &Rules,
+    start: usize,
+    dot: usize,
+) -> bool {
+    let head = text[chars[start].0..chars[dot].0].trim();
+    let from = head
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '«' | '"' | '“' | '(' | '['))
+        .map_or(0, |p| {
+            p + head[p..].chars().next().map_or(1, char::len_utf8)
+        });
+    let word = &head[from..];
+    match rules.class_of(word) {
+        Some(AbbrevClass::MaybeFinal) => true,
+        Some(_) => false,
+        None => {
+            !word.contains('.')
+                && word.chars().count() >= 3
+                && word.chars().all(|c| c.is_lowercase())
+        }
     }
 }
 

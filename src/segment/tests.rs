@@ -265,6 +265,30 @@ fn questions_and_exclamations() {
 }
 
 #[test]
+fn a_stop_glued_to_the_next_sentence() {
+    assert_eq!(
+        kk("Ж. және X. Досмұхамедовтар және т.б.Олардың бәрі келді."),
+        vec![
+            "Ж. және X. Досмұхамедовтар және т.б.",
+            "Олардың бәрі келді."
+        ]
+    );
+    assert_eq!(
+        en("Great quality.You'll like it."),
+        vec!["Great quality.", "You'll like it."]
+    );
+    // Initials glued to a name stay: "А.Бөкейханов", "D.Amanzholova".
+    assert_eq!(
+        kk("Бұны А.Бөкейханов жазды."),
+        vec!["Бұны А.Бөкейханов жазды."]
+    );
+    assert_eq!(
+        en("Historians such as D.Amanzholova wrote."),
+        vec!["Historians such as D.Amanzholova wrote."]
+    );
+}
+
+#[test]
 fn footnote_numbers_glued_to_words_do_not_split() {
     assert_eq!(
         ru("Движение росло.12 Затем съезд."),
