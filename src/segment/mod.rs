@@ -372,6 +372,11 @@ fn glued_boundary(
             p + head[p..].chars().next().map_or(1, char::len_utf8)
         });
     let word = &head[from..];
+    // An initial glued to its name: "Г.Потанин", "А.Бөкейханов".
+    let last_seg = word.rsplit('.').next().unwrap_or(word);
+    if last_seg.chars().count() == 1 && last_seg.chars().all(char::is_uppercase) {
+        return false;
+    }
     match rules.class_of(word) {
         Some(AbbrevClass::MaybeFinal) => true,
         Some(_) => false,

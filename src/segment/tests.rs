@@ -283,6 +283,10 @@ fn a_stop_glued_to_the_next_sentence() {
         vec!["Бұны А.Бөкейханов жазды."]
     );
     assert_eq!(
+        kk("Орыс ғалымы Г.Потанин келді."),
+        vec!["Орыс ғалымы Г.Потанин келді."]
+    );
+    assert_eq!(
         en("Historians such as D.Amanzholova wrote."),
         vec!["Historians such as D.Amanzholova wrote."]
     );
