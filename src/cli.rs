@@ -89,6 +89,18 @@ pub enum Command {
         format: AlignFormat,
         #[arg(long, value_enum, default_value = "parallel")]
         mode: AlignMode,
+        /// Take the `[align]` settings from this pipeline file.
+        #[arg(long)]
+        pipeline: Option<PathBuf>,
+        /// A user dictionary (hunalign `target @ source` lines, or `source<TAB>target`).
+        #[arg(long)]
+        dictionary: Option<PathBuf>,
+    },
+    /// Benchmarks: `bench align` aligns two files and prints time, peak memory and (with --gold)
+    /// strict F1.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
     },
     /// Check a TMX file; exit 1 when problems are found.
     Validate { file: PathBuf },
@@ -122,6 +134,36 @@ fn emit(out: &str) -> Result<()> {
         .write_all(out.as_bytes())
         .and_then(|_| stdout.flush())
         .map_err(|e| Error::write(Path::new("<stdout>"), e))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchWhat {
+    /// Align SRC and TGT (one sentence per line) and report wall time and peak memory.
+    Align {
+        #[arg(long)]
+        src: String,
+        #[arg(long)]
+        tgt: String,
+        src_file: PathBuf,
+        tgt_file: PathBuf,
+        /// Gold beads (JSONL) to report strict F1 against.
+        #[arg(long)]
+        gold: Option<PathBuf>,
+        /// Take the `[align]` settings from this pipeline file.
+        #[arg(long)]
+        pipeline: Option<PathBuf>,
+    },
+}
+
+fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<AlignConfig> {
+    let mut cfg = match pipeline {
+        Some(p) => Pipeline::load(p)?.config.align,
+        None => AlignConfig::default(),
+    };
+    if dictionary.is_some() {
+        cfg.dictionary = dictionary;
+    }
+    Ok(cfg)
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -219,26 +261,31 @@ pub fn execute(cli: Cli) -> Result<i32> {
             segment: seg,
             format,
             mode: _,
+            pipeline,
+            dictionary,
         } => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
-            let load = |p: &Path, lang: Lang| -> Result<Vec<String>> {
+            let cfg = align_config(pipeline.as_deref(), dictionary)?;
+            // sentences, and whether each starts a paragraph (known with --segment only)
+            let load = |p: &Path, lang: Lang| -> Result<(Vec<String>, Vec<bool>)> {
                 let text = ingest::read_text(p)?.0;
-                Ok(if seg {
-                    ingest::build_paragraphs(&text)
-                        .iter()
-                        .flat_map(|para| {
-                            let n = normalize::normalize(&para.text, Profile::Export);
-                            segment::split_str(&n, lang)
-                                .into_iter()
-                                .map(str::to_string)
-                                .collect::<Vec<_>>()
-                        })
-                        .collect()
+                let mut sents = Vec::new();
+                let mut starts = Vec::new();
+                if seg {
+                    for para in ingest::build_paragraphs(&text) {
+                        let n = normalize::normalize(&para.text, Profile::Export);
+                        for (k, s) in segment::split_str(&n, lang).into_iter().enumerate() {
+                            sents.push(s.to_string());
+                            starts.push(k == 0);
+                        }
+                    }
                 } else {
-                    text.lines().map(str::to_string).collect()
-                })
+                    sents = text.lines().map(str::to_string).collect();
+                }
+                Ok((sents, starts))
             };
-            let (src_sents, tgt_sents) = (load(&src_file, sl)?, load(&tgt_file, tl)?);
+            let ((src_sents, src_starts), (tgt_sents, tgt_starts)) =
+                (load(&src_file, sl)?, load(&tgt_file, tl)?);
             let fa: Vec<String> = src_sents
                 .iter()
                 .map(|s| normalize::normalize(s, Profile::Align))
@@ -249,7 +296,19 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 .collect();
             let ra: Vec<&str> = fa.iter().map(String::as_str).collect();
             let rb: Vec<&str> = fb.iter().map(String::as_str).collect();
-            let beads = align::align(&ra, &rb, &AlignConfig::default());
+            let beads = align::align_sides(
+                align::Side {
+                    lang: sl,
+                    sentences: &ra,
+                    para_start: &src_starts,
+                },
+                align::Side {
+                    lang: tl,
+                    sentences: &rb,
+                    para_start: &tgt_starts,
+                },
+                &cfg,
+            )?;
             let out = match format {
                 AlignFormat::Jsonl => beads
                     .iter()
@@ -309,6 +368,23 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 }
             };
             emit(&out)?;
+            Ok(0)
+        }
+        Command::Bench {
+            what:
+                BenchWhat::Align {
+                    src,
+                    tgt,
+                    src_file,
+                    tgt_file,
+                    gold,
+                    pipeline,
+                },
+        } => {
+            let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
+            let cfg = align_config(pipeline.as_deref(), None)?;
+            let report = align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
+            emit(&report)?;
             Ok(0)
         }
         Command::Validate { file } => {
