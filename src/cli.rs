@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::export::{self, validate, TmxOptions};
 use crate::ingest;
 use crate::langid;
-use crate::model::{Lang, TranslationUnit, UnitSide, UnitType};
+use crate::model::{Bead, Lang, TranslationUnit, UnitSide, UnitType};
 use crate::normalize::{self, Profile};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
@@ -260,11 +260,15 @@ pub fn execute(cli: Cli) -> Result<i32> {
             tgt_file,
             segment: seg,
             format,
-            mode: _,
+            mode,
             pipeline,
             dictionary,
         } => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
+            let mining = match &pipeline {
+                Some(p) => Pipeline::load(p)?.config.comparable,
+                None => Default::default(),
+            };
             let cfg = align_config(pipeline.as_deref(), dictionary)?;
             // sentences, and whether each starts a paragraph (known with --segment only)
             let load = |p: &Path, lang: Lang| -> Result<(Vec<String>, Vec<bool>)> {
@@ -296,7 +300,23 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 .collect();
             let ra: Vec<&str> = fa.iter().map(String::as_str).collect();
             let rb: Vec<&str> = fb.iter().map(String::as_str).collect();
-            let beads = align::align_sides(
+            let mut types = Vec::new();
+            let mut evidence = Vec::new();
+            let beads = if mode == AlignMode::Comparable {
+                // unmatched sentences are left out: only mined pairs are printed
+                let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
+                types = mined.iter().map(|m| m.unit_type).collect();
+                evidence = mined.iter().map(|m| (m.pair, m.margin)).collect();
+                mined
+                    .into_iter()
+                    .map(|m| Bead {
+                        src: m.src,
+                        tgt: m.tgt,
+                        score: m.score,
+                    })
+                    .collect()
+            } else {
+                align::align_sides(
                 align::Side {
                     lang: sl,
                     sentences: &ra,
@@ -308,14 +328,23 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     para_start: &tgt_starts,
                 },
                 &cfg,
-            )?;
+            )?
+            };
+            let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
             let out = match format {
                 AlignFormat::Jsonl => beads
                     .iter()
-                    .map(|b| {
-                        serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score})
-                            .to_string()
-                            + "\n"
+                    .enumerate()
+                    .map(|(k, b)| {
+                        let mut v = serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
+                        if mode == AlignMode::Comparable {
+                            v["type"] = serde_json::json!(type_of(k));
+                            if let Some(&(pair, margin)) = evidence.get(k) {
+                                v["pair"] = serde_json::json!(pair);
+                                v["margin"] = serde_json::json!(margin);
+                            }
+                        }
+                        v.to_string() + "\n"
                     })
                     .collect::<String>(),
                 AlignFormat::Tmx => {
@@ -326,8 +355,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     };
                     let units: Vec<TranslationUnit> = beads
                         .iter()
-                        .filter(|b| b.is_pair())
-                        .map(|b| TranslationUnit {
+                        .enumerate()
+                        .filter(|(_, b)| b.is_pair())
+                        .map(|(k, b)| TranslationUnit {
                             src: UnitSide {
                                 lang: sl,
                                 text: b
@@ -351,7 +381,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
                                 sentences: b.tgt.clone(),
                             },
                             bead: b.kind(),
-                            unit_type: UnitType::Parallel,
+                            unit_type: type_of(k),
                             score: b.score,
                         })
                         .collect();

@@ -1,6 +1,7 @@
 //! Reads a `pipelines/*.toml` file and runs the stages in order:
 //! ingest → identify → normalize → segment → align → export.
 
+use crate::align::mining::MiningConfig;
 use crate::align::{self, passages, AlignConfig};
 use crate::error::{Error, Result};
 use crate::export::{self, TmxOptions};
@@ -83,6 +84,9 @@ pub struct PipelineConfig {
     pub segment: SegmentConfig,
     #[serde(default)]
     pub align: AlignConfig,
+    /// Comparable-text mining: passage matching, margins, thresholds, triangles.
+    #[serde(default)]
+    pub comparable: MiningConfig,
     #[serde(default)]
     pub export: ExportConfig,
 }

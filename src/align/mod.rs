@@ -11,9 +11,11 @@
 pub mod bench;
 pub mod induce;
 pub mod lexicon;
+pub mod mining;
 pub mod passages;
 pub mod score;
 pub mod search;
+pub mod triangle;
 
 use crate::error::Result;
 use crate::model::{Bead, Lang};

@@ -1,0 +1,1 @@
+//! Three-way consistency (filled in below).
