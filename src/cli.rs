@@ -306,7 +306,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 // unmatched sentences are left out: only mined pairs are printed
                 let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
                 types = mined.iter().map(|m| m.unit_type).collect();
-                evidence = mined.iter().map(|m| (m.pair, m.margin)).collect();
+                evidence = mined.iter().map(|m| (m.pair, m.margin, m.similarity)).collect();
                 mined
                     .into_iter()
                     .map(|m| Bead {
@@ -339,8 +339,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
                         let mut v = serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
                         if mode == AlignMode::Comparable {
                             v["type"] = serde_json::json!(type_of(k));
-                            if let Some(&(pair, margin)) = evidence.get(k) {
+                            if let Some(&(pair, margin, sim)) = evidence.get(k) {
                                 v["pair"] = serde_json::json!(pair);
+                                v["similarity"] = serde_json::json!(sim);
                                 v["margin"] = serde_json::json!(margin);
                             }
                         }

@@ -31,12 +31,21 @@ pub struct MiningConfig {
     pub candidates: usize,
     /// A bead is `parallel` when its score reaches this...
     pub parallel_score: f64,
-    /// ...and its margin reaches this.
+    /// ...its margin reaches this...
     pub parallel_margin: f64,
+    /// ...and this share of its evidence is shared (a good length match alone is not enough).
+    pub parallel_similarity: f64,
     /// A bead is `comparable` (and exported as such) when its score reaches this and its margin
     /// `comparable_margin`; below either it is left out.
     pub comparable_score: f64,
     pub comparable_margin: f64,
+    pub comparable_similarity: f64,
+    /// Context: a bead in a run of this many beads...
+    pub context_run: usize,
+    /// ...with gaps of at most this many sentences on each side...
+    pub context_gap: usize,
+    /// ...is `parallel` from this score up when two other beads of the run are strong.
+    pub context_score: f64,
     /// Export `comparable` units too (otherwise only `parallel` ones).
     pub keep_comparable: bool,
     /// Gain taken from a 1-2 / 2-1 bead, so a merge must beat the 1-1 it replaces clearly.
@@ -64,8 +73,13 @@ impl Default for MiningConfig {
             candidates: 12,
             parallel_score: 0.5,
             parallel_margin: 1.2,
-            comparable_score: 0.1,
-            comparable_margin: 0.5,
+            parallel_similarity: 0.3,
+            comparable_score: 0.5,
+            comparable_margin: 1.1,
+            comparable_similarity: 0.2,
+            context_run: 3,
+            context_gap: 3,
+            context_score: 0.2,
             keep_comparable: true,
             merge_penalty: 0.1,
             passages_per_side: 3,
@@ -79,18 +93,69 @@ impl Default for MiningConfig {
 }
 
 impl MiningConfig {
-    /// The type a bead of this score and margin gets, or `None` when it is left out.
-    pub fn classify(&self, score: f64, margin: f64) -> Option<UnitType> {
-        if score >= self.parallel_score && margin >= self.parallel_margin {
-            Some(UnitType::Parallel)
-        } else if self.keep_comparable
-            && score >= self.comparable_score
-            && margin >= self.comparable_margin
-        {
-            Some(UnitType::Comparable)
-        } else {
-            None
+    /// Strong on its own: score, margin and shared evidence all reach the `parallel_*` bars.
+    pub fn strong(&self, m: &Mined) -> bool {
+        m.pair >= self.parallel_score
+            && m.margin >= self.parallel_margin
+            && m.similarity >= self.parallel_similarity
+    }
+
+    /// Types the beads of one local alignment (in chain order) and drops those left out.
+    /// A bead is `parallel` when it is strong, or when it sits in a run of at least
+    /// `context_run` beads (gaps of at most `context_gap` sentences on each side) holding at
+    /// least two other strong beads and its score reaches `context_score`: translations come
+    /// in stretches, while a chance match between two texts on one topic stands alone.
+    /// Otherwise it is `comparable` when it reaches the `comparable_*` bars.
+    pub fn classify_chain(&self, mut chain: Vec<Mined>) -> Vec<Mined> {
+        let n = chain.len();
+        let strong: Vec<bool> = chain.iter().map(|m| self.strong(m)).collect();
+        let mut run = vec![0usize; n];
+        let mut start = 0;
+        for k in 0..=n {
+            let breaks = k == n || {
+                let (p, q) = (&chain[k - 1.min(k)], &chain[k]);
+                k > 0
+                    && (q.src[0] > p.src[p.src.len() - 1] + 1 + self.context_gap
+                        || q.tgt[0] > p.tgt[p.tgt.len() - 1] + 1 + self.context_gap)
+            };
+            if breaks {
+                for r in run.iter_mut().take(k).skip(start) {
+                    *r = start;
+                }
+                start = k;
+            }
         }
+        let mut keep = Vec::with_capacity(n);
+        for k in 0..n {
+            let (a, mut b) = (run[k], k);
+            while b + 1 < n && run[b + 1] == a {
+                b += 1;
+            }
+            let others = (a..=b).filter(|&x| x != k && strong[x]).count();
+            // directly next to a strong bead on both sides
+            let adjacent = |x: usize, y: usize| {
+                let (p, q) = (&chain[x.min(y)], &chain[x.max(y)]);
+                q.src[0] == p.src[p.src.len() - 1] + 1 && q.tgt[0] == p.tgt[p.tgt.len() - 1] + 1
+            };
+            let next_to_strong = (k > 0 && strong[k - 1] && adjacent(k - 1, k))
+                || (k + 1 < n && strong[k + 1] && adjacent(k, k + 1));
+            let m = &mut chain[k];
+            let supported = m.pair >= self.context_score
+                && ((b + 1 - a >= self.context_run && others >= 2) || next_to_strong);
+            m.unit_type = if strong[k] || supported {
+                UnitType::Parallel
+            } else if self.keep_comparable
+                && m.pair >= self.comparable_score
+                && m.margin >= self.comparable_margin
+                && m.similarity >= self.comparable_similarity
+            {
+                UnitType::Comparable
+            } else {
+                continue;
+            };
+            keep.push(k);
+        }
+        keep.into_iter().map(|k| chain[k].clone()).collect()
     }
 }
 
@@ -103,6 +168,8 @@ pub struct Mined {
     pub pair: f64,
     /// Ratio margin of the pair against the best alternatives of each side.
     pub margin: f64,
+    /// Share of the pair's evidence (words, numbers, names) that the two sides have in common.
+    pub similarity: f64,
     /// The unit's confidence: the pair score, damped when the margin is small.
     pub score: f64,
     pub unit_type: UnitType,
@@ -256,7 +323,7 @@ impl MiningInput<'_> {
         let denom = (mean(&src, self.norm_src) + mean(&tgt, self.norm_tgt)) / 2.0;
         let margin = if denom > 0.0 { sim / denom } else { 0.0 };
         let score = confidence(pair, margin);
-        let unit_type = cfg.classify(pair, margin)?;
+        let unit_type = UnitType::Comparable; // typed after the chain is chosen
         let merged = src.len() + tgt.len() > 2;
         let gain = score - if merged { cfg.merge_penalty } else { 0.0 };
         if gain <= 0.0 {
@@ -273,6 +340,7 @@ impl MiningInput<'_> {
                 tgt,
                 pair: (pair * 1e4).round() / 1e4,
                 margin: (margin * 1e3).round() / 1e3,
+                similarity: (sim * 1e3).round() / 1e3,
                 score,
                 unit_type,
             },
@@ -305,7 +373,7 @@ impl MiningInput<'_> {
                 }
             }
         }
-        best_chain(items)
+        cfg.classify_chain(best_chain(items))
     }
 }
 
