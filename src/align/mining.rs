@@ -73,10 +73,10 @@ impl Default for MiningConfig {
             candidates: 12,
             parallel_score: 0.5,
             parallel_margin: 1.2,
-            parallel_similarity: 0.3,
+            parallel_similarity: 0.35,
             comparable_score: 0.5,
             comparable_margin: 1.1,
-            comparable_similarity: 0.2,
+            comparable_similarity: 0.25,
             context_run: 3,
             context_gap: 3,
             context_score: 0.2,
@@ -149,6 +149,8 @@ impl MiningConfig {
                 && m.margin >= self.comparable_margin
                 && m.similarity >= self.comparable_similarity
             {
+                // ranked below every parallel unit of the same strength
+                m.score = (m.score * 0.5 * 1e4).round() / 1e4;
                 UnitType::Comparable
             } else {
                 continue;
