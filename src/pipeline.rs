@@ -10,7 +10,7 @@ use crate::fsutil::StagedFiles;
 use crate::ingest;
 use crate::langid;
 use crate::model::{
-    Document, Lang, SegmentedDocument, Sentence, TranslationUnit, UnitSide,
+    Document, Lang, SegmentedDocument, Sentence, TranslationUnit, UnitSide, UnitType,
 };
 use crate::normalize::{self, Profile};
 use crate::segment;
@@ -365,10 +365,9 @@ pub fn align_pair(
         return Ok(PairAlignment::default());
     }
     let mut scorer = Scorer::new(a, b, cfg)?;
-    match cfg.length_ratio {
-        Some(r) => scorer.ratio = r,
-        None => scorer.estimate_length(&sa.texts, &sb.texts),
-    }
+    // Corpus totals say nothing about a translation's length when the sides are different
+    // papers: start from 1 and learn the ratio from the first pass's parallel units.
+    scorer.ratio = cfg.length_ratio.unwrap_or(1.0);
     scorer.link_names(&sa.texts, &sb.texts);
     let feats = |scorer: &Scorer| -> (Vec<SentenceFeatures>, Vec<SentenceFeatures>) {
         (
@@ -405,6 +404,21 @@ pub fn align_pair(
             mining::induce_from(&round.3, &fs, &ft, cfg.induce_min_prob, cfg.induce_min_score)
         {
             scorer.set_induced(lex);
+            if cfg.length_ratio.is_none() {
+                let (ls, lt) = round
+                    .3
+                    .iter()
+                    .filter(|m| m.unit_type == UnitType::Parallel)
+                    .fold((0f64, 0f64), |(x, y), m| {
+                        (
+                            x + m.src.iter().map(|&k| fs[k].chars as f64).sum::<f64>(),
+                            y + m.tgt.iter().map(|&k| ft[k].chars as f64).sum::<f64>(),
+                        )
+                    });
+                if ls > 500.0 && lt > 500.0 {
+                    scorer.ratio = (lt / ls).clamp(0.5, 2.0);
+                }
+            }
             (fs, ft) = feats(&scorer);
             round = mine(&scorer, &fs, &ft);
         }
