@@ -12,7 +12,8 @@ pub struct SearchCosts {
     pub sim_weight: f64,
     /// Weight of the Gale–Church length cost.
     pub length_weight: f64,
-    /// Cost of leaving one sentence unaligned (1-0 / 0-1).
+    /// Cost of leaving one sentence unaligned (1-0 / 0-1), over that of pairing it with no
+    /// evidence (Gale–Church: −ln(0.0099/2) ≈ 5.3).
     pub skip: f64,
     /// Extra cost of a 2-1 / 1-2 bead.
     pub merge: f64,
@@ -161,6 +162,41 @@ const SHAPES: [(usize, usize); 9] = [
     (0, 0),
 ];
 
+/// Evidence left unmatched in a bead, summed over its units: each unit contributes
+/// (1 − the share of its evidence weight that the other side matches), times the number of
+/// sentences it stands for. A sentence merged into a bead without support costs as much as one
+/// paired with nothing.
+#[inline]
+fn uncovered(s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize, w: &[f32; kind::COUNT]) -> f64 {
+    let ss: [&[u32]; 3] = [
+        &s.ids[i - a],
+        if a > 1 { &s.ids[i - a + 1] } else { &[] },
+        if a > 2 { &s.ids[i - a + 2] } else { &[] },
+    ];
+    let ts: [&[u32]; 3] = [
+        &t.ids[j - b],
+        if b > 1 { &t.ids[j - b + 1] } else { &[] },
+        if b > 2 { &t.ids[j - b + 2] } else { &[] },
+    ];
+    let cov = |m: f32, wt: f32| if wt > 0.0 { (m / wt).min(1.0) as f64 } else { 0.0 };
+    let mut out = 0.0;
+    if a == 1 && b == 1 {
+        let m = matched_weight(&ss[..1], &ts[..1], w);
+        out += (1.0 - cov(m, s.weight[i - 1])) * s.count[i - 1] as f64;
+        out += (1.0 - cov(m, t.weight[j - 1])) * t.count[j - 1] as f64;
+        return out;
+    }
+    for k in 0..a {
+        let m = matched_weight(&ss[k..k + 1], &ts[..b], w);
+        out += (1.0 - cov(m, s.weight[i - a + k])) * s.count[i - a + k] as f64;
+    }
+    for k in 0..b {
+        let m = matched_weight(&ss[..a], &ts[k..k + 1], w);
+        out += (1.0 - cov(m, t.weight[j - b + k])) * t.count[j - b + k] as f64;
+    }
+    out
+}
+
 pub struct Searcher<'a> {
     pub scorer: &'a Scorer,
     pub costs: SearchCosts,
@@ -182,35 +218,15 @@ impl Searcher<'_> {
         let c = &self.costs;
         if a == 0 || b == 0 {
             let n: u32 = s.count[i - a..i].iter().sum::<u32>() + t.count[j - b..j].iter().sum::<u32>();
-            return c.skip * n as f64;
+            // a sentence left out pays the premium over a pairing with no evidence at all
+            return (c.skip + 0.5 * c.sim_weight) * n as f64;
         }
-        let sa: [&[u32]; 3] = [
-            &s.ids[i - 1],
-            if a > 1 { &s.ids[i - 2] } else { &[] },
-            if a > 2 { &s.ids[i - 3] } else { &[] },
-        ];
-        let tb: [&[u32]; 3] = [
-            &t.ids[j - 1],
-            if b > 1 { &t.ids[j - 2] } else { &[] },
-            if b > 2 { &t.ids[j - 3] } else { &[] },
-        ];
         let w: &[f32; kind::COUNT] = self.scorer.kind_weights();
-        let m = matched_weight(&sa[..a], &tb[..b], w) as f64;
-        let ws: f32 = s.weight[i - a..i].iter().sum();
-        let wt: f32 = t.weight[j - b..j].iter().sum();
-        let sim = if ws + wt > 0.0 {
-            (2.0 * m / (ws + wt) as f64).min(1.0)
-        } else {
-            0.0
-        };
+        let sim_cost = c.sim_weight * uncovered(s, t, i, j, a, b, w) / 2.0;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        let units = (s.count[i - a..i].iter().sum::<u32>() + t.count[j - b..j].iter().sum::<u32>())
-            as f64
-            / 2.0;
-        let mut cost = self.shape_cost(a, b)
-            + c.length_weight * self.scorer.length_cost(ls, lt)
-            + c.sim_weight * (1.0 - sim) * units;
+        let mut cost =
+            self.shape_cost(a, b) + c.length_weight * self.scorer.length_cost(ls, lt) + sim_cost;
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
