@@ -3,7 +3,7 @@
 
 use crate::align::{self, AlignConfig};
 use crate::error::{Error, Result};
-use crate::export::{self, validate, TmxOptions};
+use crate::export::{self, review, validate, TmxOptions, TmxProfile};
 use crate::ingest;
 use crate::langid;
 use crate::model::{Bead, Lang, TranslationUnit, UnitSide, UnitType};
@@ -24,6 +24,10 @@ pub struct Cli {
     /// No progress bars.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Encoding of the input files (utf-8, utf-16le, utf-16be, cp1251, kz-1048, koi8-r, cp866,
+    /// iso-8859-5, …); detected per file when absent. Overrides the pipeline's `encoding` key.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub encoding: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,6 +55,10 @@ pub enum Command {
         /// Override the pipeline's output folder.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Let the pipeline file's `output` point outside its project folder (absolute paths,
+        /// `..`, symlinks leading out).
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Language of each paragraph (or of each line with --lines).
     Identify {
@@ -64,6 +72,15 @@ pub enum Command {
         file: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "export")]
         profile: Profile,
+        /// List each change instead of the text: line, column, code points before and after, rule.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Transliterate Cyrillic text to Latin with a standard scheme, line by line.
+    Translit {
+        #[arg(long, value_enum)]
+        scheme: normalize::Scheme,
+        file: Option<PathBuf>,
     },
     /// Split text into sentences, one per output line.
     Segment {
@@ -102,8 +119,22 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
-    /// Check a TMX file; exit 1 when problems are found.
-    Validate { file: PathBuf },
+    /// Check a TMX file from any tool; exit 1 when problems are found.
+    Validate {
+        file: PathBuf,
+        /// Also check the segment length limit of this profile (trados: 2,000 characters).
+        #[arg(long, default_value = "generic", value_parser = ["generic", "omegat", "trados", "memoq"])]
+        profile: String,
+    },
+    /// Write a self-contained review page per pair (SRC-TGT.review.html) into a run's output folder.
+    Review { dir: PathBuf },
+    /// Apply a decisions file downloaded from a review page: writes SRC-TGT.reviewed.tmx/.jsonl.
+    ApplyReview {
+        decisions: PathBuf,
+        /// The run's output folder (default: the one recorded in the decisions file).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
@@ -111,21 +142,27 @@ fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
         .ok_or_else(|| Error::Usage(format!("{flag} {s}: unknown language; use kk, ru or en")))
 }
 
-/// Reads a file (or stdin when `None` or `-`) as text, with ingest's checks for files.
-fn read_input(file: Option<&Path>) -> Result<String> {
-    match file {
-        Some(p) if p != Path::new("-") => ingest::read_text(p).map(|(t, _)| t),
+/// Reads a file (or stdin when `None` or `-`) as text, with ingest's checks for files; warnings
+/// (over-long lines cut, mixed encodings) go to stderr.
+fn read_input(file: Option<&Path>, enc: Option<ingest::TextEncoding>) -> Result<String> {
+    let (text, report) = match file {
+        Some(p) if p != Path::new("-") => ingest::read_text_with(p, enc)?,
         _ => {
             let mut buf = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut buf)
                 .map_err(|e| Error::read(Path::new("<stdin>"), e))?;
+            // Blank input is not an error on stdin: line-by-line commands answer blank lines.
             if buf.iter().all(u8::is_ascii_whitespace) {
-                return Ok(String::new());
+                return Ok(String::from_utf8_lossy(&buf).into_owned());
             }
-            ingest::decode(Path::new("<stdin>"), buf).map(|(t, _)| t)
+            ingest::decode_bytes(Path::new("<stdin>"), &buf, enc)?
         }
+    };
+    for w in &report.warnings {
+        eprintln!("tilmash: warning: {w}");
     }
+    Ok(text)
 }
 
 fn emit(out: &str) -> Result<()> {
@@ -169,20 +206,34 @@ fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<
 /// Runs a parsed command line; returns the process exit code.
 pub fn execute(cli: Cli) -> Result<i32> {
     let opts = RunOptions { quiet: cli.quiet };
+    let enc = cli
+        .encoding
+        .as_deref()
+        .map(|l| ingest::TextEncoding::parse_or_err(l, "--encoding"))
+        .transpose()?;
     match cli.command {
         Command::Run {
             pipeline,
             input,
             output,
+            allow_outside,
         } => {
             let mut p = Pipeline::load(&pipeline)?;
             if let Some(i) = input {
                 p.input = i;
             }
-            if let Some(o) = output {
-                p.output = o;
+            match output {
+                Some(o) => p.output = o,
+                None if !allow_outside => p.check_output_inside()?,
+                None => {}
+            }
+            if enc.is_some() {
+                p.encoding = enc;
             }
             let s = pipeline::run(&p, opts)?;
+            for w in &s.warnings {
+                eprintln!("tilmash: warning: {w}");
+            }
             let mut out = format!(
                 "tilmash: {} documents → {}\n",
                 s.documents,
@@ -197,11 +248,17 @@ pub fn execute(cli: Cli) -> Result<i32> {
             for (pair, n) in &s.units {
                 out.push_str(&format!("  {pair}: {n} units\n"));
             }
+            let timings: Vec<String> = s
+                .timings_ms
+                .iter()
+                .map(|(stage, ms)| format!("{stage} {ms} ms"))
+                .collect();
+            out.push_str(&format!("  timings: {}\n", timings.join(", ")));
             emit(&out)?;
             Ok(0)
         }
         Command::Identify { file, lines } => {
-            let text = read_input(file.as_deref())?;
+            let text = read_input(file.as_deref(), enc)?;
             let mut out = String::new();
             if lines {
                 for line in text.lines() {
@@ -221,11 +278,30 @@ pub fn execute(cli: Cli) -> Result<i32> {
             emit(&out)?;
             Ok(0)
         }
-        Command::Normalize { file, profile } => {
-            let text = read_input(file.as_deref())?;
-            let mut out = String::with_capacity(text.len());
+        Command::Normalize {
+            file,
+            profile,
+            explain,
+        } => {
+            let text = read_input(file.as_deref(), enc)?;
+            let out = if explain {
+                normalize::explain_lines(&text, profile)
+            } else {
+                let mut out = String::with_capacity(text.len());
+                for line in text.lines() {
+                    out.push_str(&normalize::normalize(line, profile));
+                    out.push('\n');
+                }
+                out
+            };
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Translit { scheme, file } => {
+            let text = read_input(file.as_deref(), enc)?;
+            let mut out = String::with_capacity(text.len() * 2);
             for line in text.lines() {
-                out.push_str(&normalize::normalize(line, profile));
+                out.push_str(&normalize::transliterate(line, scheme));
                 out.push('\n');
             }
             emit(&out)?;
@@ -233,7 +309,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Segment { lang, file, raw } => {
             let lang = lang_arg(&lang, "--lang")?;
-            let text = read_input(file.as_deref())?;
+            let text = read_input(file.as_deref(), enc)?;
             let paragraphs: Vec<String> = if raw {
                 text.lines().map(str::to_string).collect()
             } else {
@@ -388,12 +464,12 @@ pub fn execute(cli: Cli) -> Result<i32> {
                         .collect();
                     export::write_tmx(
                         &units,
-                        &TmxOptions {
-                            src_lang: sl,
-                            tgt_lang: tl,
-                            origin: "tilmash align",
-                            flag_below: 0.5,
-                        },
+                        &TmxOptions::simple(
+                            sl,
+                            tl,
+                            "tilmash align",
+                            &[src_file.clone(), tgt_file.clone()],
+                        ),
                     )
                     .0
                 }
@@ -418,9 +494,31 @@ pub fn execute(cli: Cli) -> Result<i32> {
             emit(&report)?;
             Ok(0)
         }
-        Command::Validate { file } => {
+        Command::Review { dir } => {
+            let pages = review::write_review_pages(&dir)?;
+            let mut out = String::new();
+            for p in pages {
+                out.push_str(&format!("wrote {}\n", p.display()));
+            }
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::ApplyReview { decisions, dir } => {
+            let r = review::apply_review(&decisions, dir.as_deref())?;
+            let mut out = format!(
+                "{}: {} accepted, {} edited, {} rejected, {} unknown ids; {} units written\n",
+                r.pair, r.accepted, r.edited, r.rejected, r.unknown, r.written
+            );
+            for f in &r.files {
+                out.push_str(&format!("wrote {}\n", f.display()));
+            }
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Validate { file, profile } => {
             let bytes = std::fs::read(&file).map_err(|e| Error::read(&file, e))?;
-            let (problems, n) = validate::validate_tmx(&bytes);
+            let profile = TmxProfile::parse(&profile).unwrap_or_default();
+            let (problems, n) = validate::validate_tmx_profile(&bytes, profile);
             let mut out = String::new();
             for p in &problems {
                 out.push_str(&format!("{}:{}: {}\n", file.display(), p.line, p.message));
