@@ -382,7 +382,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 // unmatched sentences are left out: only mined pairs are printed
                 let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
                 types = mined.iter().map(|m| m.unit_type).collect();
-                evidence = mined.iter().map(|m| (m.pair, m.margin, m.similarity)).collect();
+                evidence = mined
+                    .iter()
+                    .map(|m| (m.pair, m.margin, m.similarity))
+                    .collect();
                 mined
                     .into_iter()
                     .map(|m| Bead {
@@ -393,18 +396,18 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     .collect()
             } else {
                 align::align_sides(
-                align::Side {
-                    lang: sl,
-                    sentences: &ra,
-                    para_start: &src_starts,
-                },
-                align::Side {
-                    lang: tl,
-                    sentences: &rb,
-                    para_start: &tgt_starts,
-                },
-                &cfg,
-            )?
+                    align::Side {
+                        lang: sl,
+                        sentences: &ra,
+                        para_start: &src_starts,
+                    },
+                    align::Side {
+                        lang: tl,
+                        sentences: &rb,
+                        para_start: &tgt_starts,
+                    },
+                    &cfg,
+                )?
             };
             let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
             let out = match format {
@@ -412,7 +415,8 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     .iter()
                     .enumerate()
                     .map(|(k, b)| {
-                        let mut v = serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
+                        let mut v =
+                            serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
                         if mode == AlignMode::Comparable {
                             v["type"] = serde_json::json!(type_of(k));
                             if let Some(&(pair, margin, sim)) = evidence.get(k) {

@@ -505,8 +505,14 @@ pub fn align_pair(
     scorer.link_names(&sa.texts, &sb.texts);
     let feats = |scorer: &Scorer| -> (Vec<SentenceFeatures>, Vec<SentenceFeatures>) {
         (
-            sa.texts.par_iter().map(|t| scorer.features(t, score::Side::Src, false)).collect(),
-            sb.texts.par_iter().map(|t| scorer.features(t, score::Side::Tgt, false)).collect(),
+            sa.texts
+                .par_iter()
+                .map(|t| scorer.features(t, score::Side::Src, false))
+                .collect(),
+            sb.texts
+                .par_iter()
+                .map(|t| scorer.features(t, score::Side::Tgt, false))
+                .collect(),
         )
     };
     let mine = |scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures]| {
@@ -534,9 +540,13 @@ pub fn align_pair(
     let (mut fs, mut ft) = feats(&scorer);
     let mut round = mine(&scorer, &fs, &ft);
     if mining.induction && cfg.signals.induction {
-        if let Some(lex) =
-            mining::induce_from(&round.3, &fs, &ft, cfg.induce_min_prob, cfg.induce_min_score)
-        {
+        if let Some(lex) = mining::induce_from(
+            &round.3,
+            &fs,
+            &ft,
+            cfg.induce_min_prob,
+            cfg.induce_min_score,
+        ) {
             scorer.set_induced(lex);
             if cfg.length_ratio.is_none() {
                 let (ls, lt) = round
@@ -590,7 +600,10 @@ pub fn align_pair(
         .iter()
         .map(|l| {
             let (x, y) = (&pa[l.src], &pb[l.tgt]);
-            let (us, ut) = (sa.unit_side(docs, &x.sentences), sb.unit_side(docs, &y.sentences));
+            let (us, ut) = (
+                sa.unit_side(docs, &x.sentences),
+                sb.unit_side(docs, &y.sentences),
+            );
             let surf_s = passages::anchor_surfaces(&scorer, &us.text, score::Side::Src);
             let surf_t = passages::anchor_surfaces(&scorer, &ut.text, score::Side::Tgt);
             passages::PassageRecord {

@@ -31,8 +31,23 @@ fn write(dir: &Path, name: &str, lines: &[&str]) -> String {
 #[test]
 fn comparable_mode_prints_mined_pairs_and_leaves_unrelated_sentences_out() {
     let dir = tempfile::tempdir().unwrap();
-    let (en, ru) = (write(dir.path(), "en.txt", EN), write(dir.path(), "ru.txt", RU));
-    let o = run(&["align", "--mode", "comparable", "--src", "en", "--tgt", "ru", &en, &ru, "--format", "jsonl"]);
+    let (en, ru) = (
+        write(dir.path(), "en.txt", EN),
+        write(dir.path(), "ru.txt", RU),
+    );
+    let o = run(&[
+        "align",
+        "--mode",
+        "comparable",
+        "--src",
+        "en",
+        "--tgt",
+        "ru",
+        &en,
+        &ru,
+        "--format",
+        "jsonl",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let beads: Vec<serde_json::Value> = stdout(&o)
         .lines()
@@ -41,27 +56,49 @@ fn comparable_mode_prints_mined_pairs_and_leaves_unrelated_sentences_out() {
     let pairs: Vec<(Vec<u64>, Vec<u64>)> = beads
         .iter()
         .map(|b| {
-            let v = |k: &str| b[k].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect();
+            let v = |k: &str| {
+                b[k].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap())
+                    .collect()
+            };
             (v("src"), v("tgt"))
         })
         .collect();
     // every printed bead is a pair, and the unrelated sentences never appear
     assert!(pairs.iter().all(|(s, t)| !s.is_empty() && !t.is_empty()));
-    assert!(pairs.iter().all(|(s, _)| !s.contains(&1) && !s.contains(&4)), "{pairs:?}");
-    assert!(pairs.iter().all(|(_, t)| !t.contains(&2) && !t.contains(&5)), "{pairs:?}");
+    assert!(
+        pairs
+            .iter()
+            .all(|(s, _)| !s.contains(&1) && !s.contains(&4)),
+        "{pairs:?}"
+    );
+    assert!(
+        pairs
+            .iter()
+            .all(|(_, t)| !t.contains(&2) && !t.contains(&5)),
+        "{pairs:?}"
+    );
     // the sentences sharing dates and names are found
     assert!(pairs.contains(&(vec![0], vec![0])), "{pairs:?}");
     assert!(pairs.contains(&(vec![5], vec![4])), "{pairs:?}");
     for b in &beads {
         assert!(b["score"].as_f64().unwrap() > 0.0);
-        assert!(matches!(b["type"].as_str(), Some("parallel" | "comparable")));
+        assert!(matches!(
+            b["type"].as_str(),
+            Some("parallel" | "comparable")
+        ));
     }
 }
 
 #[test]
 fn comparable_mode_thresholds_come_from_the_pipeline_file() {
     let dir = tempfile::tempdir().unwrap();
-    let (en, ru) = (write(dir.path(), "en.txt", EN), write(dir.path(), "ru.txt", RU));
+    let (en, ru) = (
+        write(dir.path(), "en.txt", EN),
+        write(dir.path(), "ru.txt", RU),
+    );
     let strict = dir.path().join("strict.toml");
     std::fs::write(
         &strict,
@@ -69,8 +106,19 @@ fn comparable_mode_thresholds_come_from_the_pipeline_file() {
     )
     .unwrap();
     let o = run(&[
-        "align", "--mode", "comparable", "--src", "en", "--tgt", "ru", &en, &ru, "--format", "jsonl",
-        "--pipeline", strict.to_str().unwrap(),
+        "align",
+        "--mode",
+        "comparable",
+        "--src",
+        "en",
+        "--tgt",
+        "ru",
+        &en,
+        &ru,
+        "--format",
+        "jsonl",
+        "--pipeline",
+        strict.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).trim(), "", "no bead can pass an impossible bar");
@@ -101,7 +149,10 @@ fn the_bundled_corpus_yields_passage_links_and_typed_units() {
         for l in text.lines() {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             total += 1;
-            assert!(matches!(v["type"].as_str(), Some("parallel" | "comparable")));
+            assert!(matches!(
+                v["type"].as_str(),
+                Some("parallel" | "comparable")
+            ));
             // the Spanish abstract of 003 is never taken for English
             if v["tgt_lang"] == "en" {
                 let t = v["tgt"].as_str().unwrap();
@@ -114,5 +165,7 @@ fn the_bundled_corpus_yields_passage_links_and_typed_units() {
     assert!(total > 0);
     // the keyword lines of 002 (Russian and Kazakh, at its end) are found
     let rk = std::fs::read_to_string(out.path().join("ru-kk.jsonl")).unwrap();
-    assert!(rk.lines().any(|l| l.contains("Ключевые слова") && l.contains("Кілт сөздер")));
+    assert!(rk
+        .lines()
+        .any(|l| l.contains("Ключевые слова") && l.contains("Кілт сөздер")));
 }

@@ -317,7 +317,10 @@ impl MiningInput<'_> {
         } else {
             let a: Vec<&SentenceFeatures> = src.iter().map(|&k| &self.fs[k]).collect();
             let b: Vec<&SentenceFeatures> = tgt.iter().map(|&k| &self.ft[k]).collect();
-            (self.scorer.run_score(&a, &b), self.scorer.similarity(&a, &b))
+            (
+                self.scorer.run_score(&a, &b),
+                self.scorer.similarity(&a, &b),
+            )
         };
         let mean = |ix: &[usize], norm: &[f64]| {
             ix.iter().map(|&k| norm[k]).sum::<f64>() / ix.len().max(1) as f64
@@ -547,9 +550,14 @@ pub fn mine_texts(
     if !(cfg.induction && align.signals.induction) {
         return Ok(beads);
     }
-    match induce_from(&beads, &fs, &ft, align.induce_min_prob, align.induce_min_score) {
+    match induce_from(
+        &beads,
+        &fs,
+        &ft,
+        align.induce_min_prob,
+        align.induce_min_score,
+    ) {
         Some(lex) => {
-
             scorer.set_induced(lex);
             let (fs, ft) = feats(&scorer);
             Ok(run(&scorer, &fs, &ft))

@@ -28,7 +28,12 @@ pub struct Passage {
 }
 
 impl Passage {
-    pub fn new(doc: usize, paragraph: usize, sentences: Vec<usize>, feats: &[SentenceFeatures]) -> Passage {
+    pub fn new(
+        doc: usize,
+        paragraph: usize,
+        sentences: Vec<usize>,
+        feats: &[SentenceFeatures],
+    ) -> Passage {
         let mut a: Vec<u32> = sentences.iter().flat_map(|&k| anchors(&feats[k])).collect();
         a.sort_unstable();
         a.dedup();
@@ -126,7 +131,7 @@ pub fn link(
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         keep.extend(v.iter().take(per_side).map(|&(i, s)| (i, j, s)));
     }
-    keep.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    keep.sort_by_key(|a| (a.0, a.1));
     keep.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
     keep.into_iter()
         .map(|(i, j, s)| {
@@ -170,7 +175,10 @@ pub fn anchor_surfaces(
     side: super::score::Side,
 ) -> HashMap<u32, String> {
     let mut out = HashMap::new();
-    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let f = scorer.features(w, side, false);
         for id in anchors(&f) {
             out.entry(id).or_insert_with(|| w.to_string());
@@ -211,7 +219,11 @@ mod tests {
     #[test]
     fn links_passages_sharing_rare_anchors() {
         let src = vec![p(0, vec![1, 2, 3, 100]), p(0, vec![4, 5, 100])];
-        let tgt = vec![p(1, vec![4, 5, 6, 100]), p(1, vec![1, 2, 3, 7, 100]), p(1, vec![8, 100])];
+        let tgt = vec![
+            p(1, vec![4, 5, 6, 100]),
+            p(1, vec![1, 2, 3, 7, 100]),
+            p(1, vec![8, 100]),
+        ];
         let links = link(&src, &tgt, 1, 0.1, 1.0);
         let pairs: Vec<(usize, usize)> = links.iter().map(|l| (l.src, l.tgt)).collect();
         assert!(pairs.contains(&(0, 1)));

@@ -50,7 +50,10 @@ fn side_of(u: &TranslationUnit, lang: Lang) -> &UnitSide {
 /// Finds the triangles among the units of the ru-kk, ru-en and kk-en pairs (either direction),
 /// adjusts the scores of the units involved in place (re-typing a `parallel` unit that falls
 /// below `cfg.parallel_score`) and returns the triangles, sorted by the Russian side.
-pub fn triangulate(pairs: &mut [((Lang, Lang), Vec<TranslationUnit>)], cfg: &MiningConfig) -> Vec<Triangle> {
+pub fn triangulate(
+    pairs: &mut [((Lang, Lang), Vec<TranslationUnit>)],
+    cfg: &MiningConfig,
+) -> Vec<Triangle> {
     let find = |x: Lang, y: Lang| {
         pairs
             .iter()
@@ -110,7 +113,11 @@ pub fn triangulate(pairs: &mut [((Lang, Lang), Vec<TranslationUnit>)], cfg: &Min
                 .into_iter()
                 .fold(1.0, f64::min);
             Triangle {
-                sides: [side_of(u, Lang::Ru).clone(), side_of(u, Lang::Kk).clone(), e],
+                sides: [
+                    side_of(u, Lang::Ru).clone(),
+                    side_of(u, Lang::Kk).clone(),
+                    e,
+                ],
                 score,
             }
         })
@@ -136,8 +143,18 @@ pub fn write_tmx(triangles: &[Triangle], origin: &str) -> String {
         let _ = writeln!(out, "      <prop type=\"x-type\">trilingual</prop>");
         for s in &t.sides {
             let ix: Vec<String> = s.sentences.iter().map(usize::to_string).collect();
-            let _ = writeln!(out, "      <prop type=\"x-{}-doc\">{}</prop>", s.lang.code(), escape(&s.doc));
-            let _ = writeln!(out, "      <prop type=\"x-{}-sentences\">{}</prop>", s.lang.code(), ix.join(","));
+            let _ = writeln!(
+                out,
+                "      <prop type=\"x-{}-doc\">{}</prop>",
+                s.lang.code(),
+                escape(&s.doc)
+            );
+            let _ = writeln!(
+                out,
+                "      <prop type=\"x-{}-sentences\">{}</prop>",
+                s.lang.code(),
+                ix.join(",")
+            );
         }
         for s in &t.sides {
             let _ = writeln!(
@@ -180,16 +197,36 @@ mod tests {
     fn agreement_raises_and_disagreement_lowers() {
         let (r, k, e) = (Lang::Ru, Lang::Kk, Lang::En);
         let mut pairs = vec![
-            ((r, k), vec![unit(side(r, "r", 0), side(k, "k", 0)), unit(side(r, "r", 1), side(k, "k", 1))]),
-            ((r, e), vec![unit(side(r, "r", 0), side(e, "e", 0)), unit(side(r, "r", 1), side(e, "e", 1))]),
+            (
+                (r, k),
+                vec![
+                    unit(side(r, "r", 0), side(k, "k", 0)),
+                    unit(side(r, "r", 1), side(k, "k", 1)),
+                ],
+            ),
+            (
+                (r, e),
+                vec![
+                    unit(side(r, "r", 0), side(e, "e", 0)),
+                    unit(side(r, "r", 1), side(e, "e", 1)),
+                ],
+            ),
             // kk 1 goes to en 2: contradicts ru 1 → en 1
-            ((k, e), vec![unit(side(k, "k", 0), side(e, "e", 0)), unit(side(k, "k", 1), side(e, "e", 2))]),
+            (
+                (k, e),
+                vec![
+                    unit(side(k, "k", 0), side(e, "e", 0)),
+                    unit(side(k, "k", 1), side(e, "e", 2)),
+                ],
+            ),
         ];
         let t = triangulate(&mut pairs, &MiningConfig::default());
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].sides[2].sentences, vec![0]);
         assert!(pairs[0].1[0].score > 0.6 && pairs[2].1[0].score > 0.6);
-        assert!(pairs[0].1[1].score < 0.6 && pairs[1].1[1].score < 0.6 && pairs[2].1[1].score < 0.6);
+        assert!(
+            pairs[0].1[1].score < 0.6 && pairs[1].1[1].score < 0.6 && pairs[2].1[1].score < 0.6
+        );
         let xml = write_tmx(&t, "test");
         assert_eq!(xml.matches("<tuv").count(), 3);
     }
