@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::export::{self, review, validate, TmxOptions, TmxProfile};
 use crate::ingest;
 use crate::langid;
-use crate::model::{Lang, ParagraphKind, TranslationUnit, UnitSide, UnitType};
+use crate::model::{Bead, Lang, ParagraphKind, TranslationUnit, UnitSide, UnitType};
 use crate::normalize::{self, Profile};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
@@ -106,6 +106,12 @@ pub enum Command {
         format: AlignFormat,
         #[arg(long, value_enum, default_value = "parallel")]
         mode: AlignMode,
+        /// Take the `[align]` settings from this pipeline file.
+        #[arg(long)]
+        pipeline: Option<PathBuf>,
+        /// A user dictionary (hunalign `target @ source` lines, or `source<TAB>target`).
+        #[arg(long)]
+        dictionary: Option<PathBuf>,
     },
     /// Check a TMX file from any tool; exit 1 when problems are found.
     Validate {
@@ -123,7 +129,8 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
-    /// Print throughput figures.
+    /// Benchmarks that print figures: `bench segment` (MB/s, linear scaling), `bench align`
+    /// (wall time, peak memory and, with --gold, strict F1).
     #[command(subcommand)]
     Bench(BenchCommand),
 }
@@ -138,6 +145,21 @@ pub enum BenchCommand {
         /// Size of the 1× input in megabytes.
         #[arg(long, default_value_t = 5.0)]
         mb: f64,
+    },
+    /// Align SRC and TGT (one sentence per line) and report wall time and peak memory.
+    Align {
+        #[arg(long)]
+        src: String,
+        #[arg(long)]
+        tgt: String,
+        src_file: PathBuf,
+        tgt_file: PathBuf,
+        /// Gold beads (JSONL) to report strict F1 against.
+        #[arg(long)]
+        gold: Option<PathBuf>,
+        /// Take the `[align]` settings from this pipeline file.
+        #[arg(long)]
+        pipeline: Option<PathBuf>,
     },
 }
 
@@ -175,6 +197,17 @@ fn emit(out: &str) -> Result<()> {
         .write_all(out.as_bytes())
         .and_then(|_| stdout.flush())
         .map_err(|e| Error::write(Path::new("<stdout>"), e))
+}
+
+fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<AlignConfig> {
+    let mut cfg = match pipeline {
+        Some(p) => Pipeline::load(p)?.config.align,
+        None => AlignConfig::default(),
+    };
+    if dictionary.is_some() {
+        cfg.dictionary = dictionary;
+    }
+    Ok(cfg)
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -314,30 +347,36 @@ pub fn execute(cli: Cli) -> Result<i32> {
             tgt_file,
             segment: seg,
             format,
-            mode: _,
+            mode,
+            pipeline,
+            dictionary,
         } => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
-            let load = |p: &Path, lang: Lang| -> Result<Vec<String>> {
-                let (text, report) = ingest::read_text_with(p, enc)?;
-                for w in &report.warnings {
-                    eprintln!("tilmash: warning: {w}");
-                }
-                Ok(if seg {
-                    ingest::build_paragraphs(&text)
-                        .iter()
-                        .flat_map(|para| {
-                            let n = normalize::normalize(&para.text, Profile::Export);
-                            segment::split_str(&n, lang)
-                                .into_iter()
-                                .map(str::to_string)
-                                .collect::<Vec<_>>()
-                        })
-                        .collect()
-                } else {
-                    text.lines().map(str::to_string).collect()
-                })
+            let mining = match &pipeline {
+                Some(p) => Pipeline::load(p)?.config.comparable,
+                None => Default::default(),
             };
-            let (src_sents, tgt_sents) = (load(&src_file, sl)?, load(&tgt_file, tl)?);
+            let cfg = align_config(pipeline.as_deref(), dictionary)?;
+            // sentences, and whether each starts a paragraph (known with --segment only)
+            let load = |p: &Path, lang: Lang| -> Result<(Vec<String>, Vec<bool>)> {
+                let text = ingest::read_text(p)?.0;
+                let mut sents = Vec::new();
+                let mut starts = Vec::new();
+                if seg {
+                    for para in ingest::build_paragraphs(&text) {
+                        let n = normalize::normalize(&para.text, Profile::Export);
+                        for (k, s) in segment::split_str(&n, lang).into_iter().enumerate() {
+                            sents.push(s.to_string());
+                            starts.push(k == 0);
+                        }
+                    }
+                } else {
+                    sents = text.lines().map(str::to_string).collect();
+                }
+                Ok((sents, starts))
+            };
+            let ((src_sents, src_starts), (tgt_sents, tgt_starts)) =
+                (load(&src_file, sl)?, load(&tgt_file, tl)?);
             let fa: Vec<String> = src_sents
                 .iter()
                 .map(|s| normalize::normalize(s, Profile::Align))
@@ -348,14 +387,56 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 .collect();
             let ra: Vec<&str> = fa.iter().map(String::as_str).collect();
             let rb: Vec<&str> = fb.iter().map(String::as_str).collect();
-            let beads = align::align(&ra, &rb, &AlignConfig::default());
+            let mut types = Vec::new();
+            let mut evidence = Vec::new();
+            let beads = if mode == AlignMode::Comparable {
+                // unmatched sentences are left out: only mined pairs are printed
+                let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
+                types = mined.iter().map(|m| m.unit_type).collect();
+                evidence = mined
+                    .iter()
+                    .map(|m| (m.pair, m.margin, m.similarity))
+                    .collect();
+                mined
+                    .into_iter()
+                    .map(|m| Bead {
+                        src: m.src,
+                        tgt: m.tgt,
+                        score: m.score,
+                    })
+                    .collect()
+            } else {
+                align::align_sides(
+                    align::Side {
+                        lang: sl,
+                        sentences: &ra,
+                        para_start: &src_starts,
+                    },
+                    align::Side {
+                        lang: tl,
+                        sentences: &rb,
+                        para_start: &tgt_starts,
+                    },
+                    &cfg,
+                )?
+            };
+            let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
             let out = match format {
                 AlignFormat::Jsonl => beads
                     .iter()
-                    .map(|b| {
-                        serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score})
-                            .to_string()
-                            + "\n"
+                    .enumerate()
+                    .map(|(k, b)| {
+                        let mut v =
+                            serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
+                        if mode == AlignMode::Comparable {
+                            v["type"] = serde_json::json!(type_of(k));
+                            if let Some(&(pair, margin, sim)) = evidence.get(k) {
+                                v["pair"] = serde_json::json!(pair);
+                                v["similarity"] = serde_json::json!(sim);
+                                v["margin"] = serde_json::json!(margin);
+                            }
+                        }
+                        v.to_string() + "\n"
                     })
                     .collect::<String>(),
                 AlignFormat::Tmx => {
@@ -366,8 +447,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     };
                     let units: Vec<TranslationUnit> = beads
                         .iter()
-                        .filter(|b| b.is_pair())
-                        .map(|b| TranslationUnit {
+                        .enumerate()
+                        .filter(|(_, b)| b.is_pair())
+                        .map(|(k, b)| TranslationUnit {
                             src: UnitSide {
                                 lang: sl,
                                 text: b
@@ -391,7 +473,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
                                 sentences: b.tgt.clone(),
                             },
                             bead: b.kind(),
-                            unit_type: UnitType::Parallel,
+                            unit_type: type_of(k),
                             score: b.score,
                         })
                         .collect();
@@ -417,6 +499,20 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 None => None,
             };
             emit(&segment::bench::run(seed.as_deref(), lang, mb))?;
+            Ok(0)
+        }
+        Command::Bench(BenchCommand::Align {
+            src,
+            tgt,
+            src_file,
+            tgt_file,
+            gold,
+            pipeline,
+        }) => {
+            let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
+            let cfg = align_config(pipeline.as_deref(), None)?;
+            let report = align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
+            emit(&report)?;
             Ok(0)
         }
         Command::Review { dir } => {

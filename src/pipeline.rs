@@ -1,15 +1,16 @@
 //! Reads a `pipelines/*.toml` file and runs the stages in order:
 //! ingest → identify → normalize → segment → align → export.
 
-use crate::align::{self, passages, AlignConfig};
+use crate::align::mining::MiningConfig;
+use crate::align::score::{self, Scorer, SentenceFeatures};
+use crate::align::{self, mining, passages, AlignConfig};
 use crate::error::{Error, Result};
 use crate::export;
 use crate::fsutil::StagedFiles;
 use crate::ingest;
 use crate::langid;
 use crate::model::{
-    Bead, Document, Lang, ParagraphKind, SegmentedDocument, Sentence, TranslationUnit, UnitSide,
-    UnitType,
+    Document, Lang, ParagraphKind, SegmentedDocument, Sentence, TranslationUnit, UnitSide, UnitType,
 };
 use crate::normalize::{self, Profile};
 use crate::segment;
@@ -68,6 +69,9 @@ pub struct PipelineConfig {
     pub segment: SegmentConfig,
     #[serde(default)]
     pub align: AlignConfig,
+    /// Comparable-text mining: passage matching, margins, thresholds, triangles.
+    #[serde(default)]
+    pub comparable: MiningConfig,
     #[serde(default)]
     pub export: ExportConfig,
 }
@@ -428,74 +432,215 @@ pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocume
     }
 }
 
-/// Runs of one language in one document, a heading starting a new run.
-fn passages_of(docs: &[SegmentedDocument], lang: Lang) -> Vec<passages::Passage> {
-    let mut out = Vec::new();
-    for (di, d) in docs.iter().enumerate() {
-        let mut cur: Option<passages::Passage> = None;
-        for s in &d.sentences {
-            let continues = s.lang == lang && s.kind != ParagraphKind::Heading && cur.is_some();
-            if !continues {
-                if let Some(c) = cur.take() {
-                    out.push(c);
-                }
-                if s.lang != lang {
-                    continue;
-                }
-                cur = Some(passages::Passage {
-                    doc: di,
-                    lang,
-                    sentences: Vec::new(),
-                    chars: 0,
-                    anchors: Default::default(),
-                });
-            }
-            if let Some(c) = cur.as_mut() {
-                c.sentences.push(s.index);
-                c.chars += s.align.chars().count();
-                c.anchors.extend(passages::number_anchors(&s.align));
-            }
-        }
-        if let Some(c) = cur.take() {
-            out.push(c);
-        }
-    }
-    out
+/// One side of a language pair: every sentence of that language across the corpus, in
+/// document order, with its (document, sentence) provenance and its paragraphs as passages.
+struct PairSide<'a> {
+    lang: Lang,
+    /// (document index, sentence index in the document)
+    at: Vec<(usize, usize)>,
+    texts: Vec<&'a str>,
+    /// (document, paragraph, positions in `at`)
+    paragraphs: Vec<(usize, usize, Vec<usize>)>,
 }
 
-/// Stage 5: align one language pair across all documents.
+impl<'a> PairSide<'a> {
+    fn new(docs: &'a [SegmentedDocument], lang: Lang) -> Self {
+        let mut side = PairSide {
+            lang,
+            at: Vec::new(),
+            texts: Vec::new(),
+            paragraphs: Vec::new(),
+        };
+        for (di, d) in docs.iter().enumerate() {
+            for s in d.sentences.iter().filter(|s| s.lang == lang) {
+                let k = side.at.len();
+                side.at.push((di, s.index));
+                side.texts.push(s.align.as_str());
+                match side.paragraphs.last_mut() {
+                    Some((pd, pp, v)) if *pd == di && *pp == s.paragraph => v.push(k),
+                    _ => side.paragraphs.push((di, s.paragraph, vec![k])),
+                }
+            }
+        }
+        side
+    }
+
+    fn passages(&self, feats: &[SentenceFeatures]) -> Vec<passages::Passage> {
+        self.paragraphs
+            .iter()
+            .map(|(d, p, v)| passages::Passage::new(*d, *p, v.clone(), feats))
+            .collect()
+    }
+
+    fn unit_side(&self, docs: &[SegmentedDocument], ix: &[usize]) -> UnitSide {
+        let d = &docs[self.at[ix[0]].0];
+        let sentences: Vec<usize> = ix.iter().map(|&k| self.at[k].1).collect();
+        UnitSide {
+            lang: self.lang,
+            text: sentences
+                .iter()
+                .map(|&k| d.sentences[k].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            doc: d.id.clone(),
+            sentences,
+        }
+    }
+}
+
+/// What one language pair yields: its units and the passage links behind them.
+#[derive(Debug, Clone, Default)]
+pub struct PairAlignment {
+    pub units: Vec<TranslationUnit>,
+    pub passages: Vec<passages::PassageRecord>,
+}
+
+/// Stage 5: align one language pair across all documents, with no document pairing given:
+/// passages linked through the anchor index, sentences mined inside linked passages (margin
+/// scores, local alignment), one unit per sentence at most, a second pass with a lexicon
+/// induced from the first. Units below `cfg.min_score` are left out.
 pub fn align_pair(
     docs: &[SegmentedDocument],
     a: Lang,
     b: Lang,
     cfg: &AlignConfig,
-) -> Vec<TranslationUnit> {
-    let pa = passages_of(docs, a);
-    let pb = passages_of(docs, b);
-    let links = passages::mutual_best(&pa, &pb, 1.0, 0.05);
-    let mut units: Vec<TranslationUnit> = links
-        .par_iter()
-        .flat_map_iter(|&(i, j, sim)| {
-            let (x, y) = (&pa[i], &pb[j]);
-            let (dx, dy) = (&docs[x.doc], &docs[y.doc]);
-            let sx: Vec<&str> = x
-                .sentences
-                .iter()
-                .map(|&k| dx.sentences[k].align.as_str())
-                .collect();
-            let sy: Vec<&str> = y
-                .sentences
-                .iter()
-                .map(|&k| dy.sentences[k].align.as_str())
-                .collect();
-            let beads = align::align(&sx, &sy, cfg);
-            beads
-                .into_iter()
-                .filter(|bd| bd.is_pair() && bd.score >= cfg.min_score)
-                .map(|bd| to_unit(&bd, x, y, dx, dy, sim))
-                .collect::<Vec<_>>()
+    mining: &MiningConfig,
+) -> Result<PairAlignment> {
+    let (sa, sb) = (PairSide::new(docs, a), PairSide::new(docs, b));
+    if sa.at.is_empty() || sb.at.is_empty() {
+        return Ok(PairAlignment::default());
+    }
+    let mut scorer = Scorer::new(a, b, cfg)?;
+    // Corpus totals say nothing about a translation's length when the sides are different
+    // papers: start from 1 and learn the ratio from the first pass's parallel units.
+    scorer.ratio = cfg.length_ratio.unwrap_or(1.0);
+    scorer.link_names(&sa.texts, &sb.texts);
+    let feats = |scorer: &Scorer| -> (Vec<SentenceFeatures>, Vec<SentenceFeatures>) {
+        (
+            sa.texts
+                .par_iter()
+                .map(|t| scorer.features(t, score::Side::Src, false))
+                .collect(),
+            sb.texts
+                .par_iter()
+                .map(|t| scorer.features(t, score::Side::Tgt, false))
+                .collect(),
+        )
+    };
+    let mine = |scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures]| {
+        let (pa, pb) = (sa.passages(fs), sb.passages(ft));
+        let links = passages::link(
+            &pa,
+            &pb,
+            mining.passages_per_side,
+            mining.passage_min_score,
+            mining.max_anchor_share,
+        );
+        let groups: Vec<Vec<(usize, usize)>> = links
+            .iter()
+            .map(|l| {
+                let (x, y) = (&pa[l.src], &pb[l.tgt]);
+                x.sentences
+                    .iter()
+                    .flat_map(|&i| y.sentences.iter().map(move |&j| (i, j)))
+                    .collect()
+            })
+            .collect();
+        let beads = mining::mine_groups(scorer, fs, ft, &groups, mining);
+        (pa, pb, links, beads)
+    };
+    let (mut fs, mut ft) = feats(&scorer);
+    let mut round = mine(&scorer, &fs, &ft);
+    if mining.induction && cfg.signals.induction {
+        if let Some(lex) = mining::induce_from(
+            &round.3,
+            &fs,
+            &ft,
+            cfg.induce_min_prob,
+            cfg.induce_min_score,
+        ) {
+            scorer.set_induced(lex);
+            if cfg.length_ratio.is_none() {
+                let (ls, lt) = round
+                    .3
+                    .iter()
+                    .filter(|m| m.unit_type == UnitType::Parallel)
+                    .fold((0f64, 0f64), |(x, y), m| {
+                        (
+                            x + m.src.iter().map(|&k| fs[k].chars as f64).sum::<f64>(),
+                            y + m.tgt.iter().map(|&k| ft[k].chars as f64).sum::<f64>(),
+                        )
+                    });
+                if ls > 500.0 && lt > 500.0 {
+                    scorer.ratio = (lt / ls).clamp(0.5, 2.0);
+                }
+            }
+            (fs, ft) = feats(&scorer);
+            round = mine(&scorer, &fs, &ft);
+        }
+    }
+    let (pa, pb, links, beads) = round;
+    let units: Vec<TranslationUnit> = beads
+        .iter()
+        .filter(|m| m.score >= cfg.min_score)
+        .map(|m| TranslationUnit {
+            src: sa.unit_side(docs, &m.src),
+            tgt: sb.unit_side(docs, &m.tgt),
+            bead: format!("{}-{}", m.src.len(), m.tgt.len()),
+            unit_type: m.unit_type,
+            score: m.score,
         })
         .collect();
+    // passage links for review, with the units found inside each
+    let mut inside: std::collections::HashMap<(usize, usize), usize> = Default::default();
+    let where_s: std::collections::HashMap<usize, usize> = pa
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| p.sentences.iter().map(move |&k| (k, pi)))
+        .collect();
+    let where_t: std::collections::HashMap<usize, usize> = pb
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| p.sentences.iter().map(move |&k| (k, pi)))
+        .collect();
+    for m in beads.iter().filter(|m| m.score >= cfg.min_score) {
+        if let (Some(&x), Some(&y)) = (where_s.get(&m.src[0]), where_t.get(&m.tgt[0])) {
+            *inside.entry((x, y)).or_default() += 1;
+        }
+    }
+    let records = links
+        .iter()
+        .map(|l| {
+            let (x, y) = (&pa[l.src], &pb[l.tgt]);
+            let (us, ut) = (
+                sa.unit_side(docs, &x.sentences),
+                sb.unit_side(docs, &y.sentences),
+            );
+            let surf_s = passages::anchor_surfaces(&scorer, &us.text, score::Side::Src);
+            let surf_t = passages::anchor_surfaces(&scorer, &ut.text, score::Side::Tgt);
+            passages::PassageRecord {
+                src_lang: a,
+                tgt_lang: b,
+                score: l.score,
+                units: inside.get(&(l.src, l.tgt)).copied().unwrap_or(0),
+                anchors: l
+                    .shared
+                    .iter()
+                    .filter_map(|id| Some([surf_s.get(id)?.clone(), surf_t.get(id)?.clone()]))
+                    .take(12)
+                    .collect(),
+                src_doc: us.doc,
+                src_paragraph: x.paragraph,
+                src_sentences: us.sentences,
+                src: us.text,
+                tgt_doc: ut.doc,
+                tgt_paragraph: y.paragraph,
+                tgt_sentences: ut.sentences,
+                tgt: ut.text,
+            }
+        })
+        .collect();
+    let mut units = units;
     units.sort_by(|u, v| {
         (&u.src.doc, &u.src.sentences, &u.tgt.doc, &u.tgt.sentences).cmp(&(
             &v.src.doc,
@@ -504,42 +649,10 @@ pub fn align_pair(
             &v.tgt.sentences,
         ))
     });
-    units
-}
-
-fn to_unit(
-    bead: &Bead,
-    x: &passages::Passage,
-    y: &passages::Passage,
-    dx: &SegmentedDocument,
-    dy: &SegmentedDocument,
-    passage_sim: f64,
-) -> TranslationUnit {
-    let side = |p: &passages::Passage, d: &SegmentedDocument, ix: &[usize]| {
-        let sent: Vec<usize> = ix.iter().map(|&k| p.sentences[k]).collect();
-        let text = sent
-            .iter()
-            .map(|&k| d.sentences[k].text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        UnitSide {
-            lang: p.lang,
-            text,
-            doc: d.id.clone(),
-            sentences: sent,
-        }
-    };
-    TranslationUnit {
-        src: side(x, dx, &bead.src),
-        tgt: side(y, dy, &bead.tgt),
-        bead: bead.kind(),
-        unit_type: if passage_sim >= 0.5 {
-            UnitType::Parallel
-        } else {
-            UnitType::Comparable
-        },
-        score: bead.score,
-    }
+    Ok(PairAlignment {
+        units,
+        passages: records,
+    })
 }
 
 /// What `summary.json` holds.
@@ -606,16 +719,19 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     lap("ingest+identify+normalize+segment", &mut summary);
 
     let pb = progress("align", p.pairs.len(), opts);
-    let per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)> = p
-        .pairs
-        .iter()
-        .map(|&(a, b)| {
-            let u = align_pair(&segmented, a, b, &p.config.align);
-            pb.inc(1);
-            ((a, b), u)
-        })
-        .collect();
+    let mut per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)> = Vec::new();
+    let mut passage_links: Vec<passages::PassageRecord> = Vec::new();
+    for &(a, b) in &p.pairs {
+        let r = align_pair(&segmented, a, b, &p.config.align, &p.config.comparable)?;
+        passage_links.extend(r.passages);
+        per_pair.push(((a, b), r.units));
+        pb.inc(1);
+    }
     pb.finish_and_clear();
+    let triangles = align::triangle::triangulate(&mut per_pair, &p.config.comparable);
+    for (_, units) in per_pair.iter_mut() {
+        units.retain(|u| u.score >= p.config.align.min_score);
+    }
     lap("align", &mut summary);
 
     summary.documents = segmented.len();
@@ -655,6 +771,20 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     summary.files = report.files.clone();
     summary.export = Some(report);
     summary.export_config = Some(p.config.export.clone());
+    // comparable-text reviews: passage links and the trilingual memory
+    let links: String = passage_links
+        .iter()
+        .filter_map(|r| serde_json::to_string(r).ok())
+        .map(|l| l + "\n")
+        .collect();
+    staged.stage(&p.output.join("passages.jsonl"), links.as_bytes())?;
+    summary.files.push("passages.jsonl".into());
+    if p.config.formats.contains(&Format::Tmx) && !triangles.is_empty() {
+        let xml = align::triangle::write_tmx(&triangles, &p.name);
+        staged.stage(&p.output.join("trilingual.tmx"), xml.as_bytes())?;
+        summary.files.push("trilingual.tmx".into());
+    }
+    summary.units.insert("trilingual".into(), triangles.len());
     lap("export", &mut summary);
     summary.files.push("summary.json".into());
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;

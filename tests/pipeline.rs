@@ -88,7 +88,10 @@ fn tmx_validates_against_the_dtd() {
     let out = tmp.path().join("alash");
     assert!(run_alash(&out).status.success());
     let files = tmx_files(&out);
-    assert_eq!(files.len(), 3);
+    assert!(
+        files.len() >= 3,
+        "three pairwise files (and trilingual.tmx when triangles exist)"
+    );
     for f in files {
         let o = Command::new(&xmllint)
             .args(["--noout", "--dtdvalid"])

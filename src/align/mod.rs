@@ -1,11 +1,67 @@
-//! Sentence alignment: a dynamic programme over beads (0-1, 1-0, 1-1, 1-2, 2-1, 2-2) scored by
-//! sentence length in the Gale–Church manner. Basic version: full DP, length signal only.
+//! Sentence alignment of two texts in a language pair.
+//!
+//! - [`score`]: what makes two sentences translations (length, numbers and dates, names and
+//!   cognates, seed / user / induced lexicon, punctuation, structure); shared with mining;
+//! - [`search`]: a dynamic programme over beads 0-1, 1-0, 1-1, 1-2, 2-1, 2-2 (1-3, 3-1 optional),
+//!   coarse-to-fine banded so time and memory grow linearly;
+//! - [`induce`]: IBM Model 1 lexicon induction between a first and a second pass.
+//!
+//! Every bead gets a calibrated confidence in [0, 1] (see docs/evaluation-alignment.md).
 
+pub mod bench;
+pub mod induce;
+pub mod lexicon;
+pub mod mining;
 pub mod passages;
+pub mod score;
+pub mod search;
+pub mod triangle;
 
-use crate::model::Bead;
+use crate::error::Result;
+use crate::model::{Bead, Lang};
+use rayon::prelude::*;
+use score::{Scorer, SentenceFeatures};
+use search::{Level, SearchCosts, Searcher};
+use std::path::PathBuf;
 
-/// Settings of the aligner that a pipeline file can change.
+/// Signals of the scoring model; each can be switched off to measure what it adds.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Signals {
+    /// Gale–Church length model.
+    pub length: bool,
+    /// Numbers, years, dates (with month names).
+    pub numbers: bool,
+    /// Capitalised names linked through transliteration keys.
+    pub names: bool,
+    /// Cognate stems (shared transliteration-key prefixes: съезд / съезі).
+    pub cognates: bool,
+    /// The seed lexicon in data/lexicon/.
+    pub seed_lexicon: bool,
+    /// A second pass with a lexicon induced from the first.
+    pub induction: bool,
+    /// Question and exclamation marks, quotes, brackets, colons, list markers.
+    pub punctuation: bool,
+    /// Paragraph / heading starts as soft anchors (when the input has structure).
+    pub structure: bool,
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals {
+            length: true,
+            numbers: true,
+            names: true,
+            cognates: true,
+            seed_lexicon: true,
+            induction: true,
+            punctuation: true,
+            structure: true,
+        }
+    }
+}
+
+/// Settings of the aligner that a pipeline file can change (`[align]` table).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AlignConfig {
@@ -15,6 +71,36 @@ pub struct AlignConfig {
     pub length_ratio: Option<f64>,
     /// Variance of the length difference per character (Gale–Church s²).
     pub variance: f64,
+    /// A user dictionary: hunalign's `target @ source` lines, or `source<TAB>target`.
+    pub dictionary: Option<PathBuf>,
+    /// Which signals are used.
+    pub signals: Signals,
+    /// Evidence weight of a word (lexicon, names, cognates).
+    pub word_weight: f64,
+    /// Evidence weight of a number or month name.
+    pub number_weight: f64,
+    /// Evidence weight of a punctuation mark.
+    pub punct_weight: f64,
+    /// Search: weight of (1 − similarity) per sentence.
+    pub sim_weight: f64,
+    /// Search: weight of the length cost.
+    pub length_weight: f64,
+    /// Search: cost of leaving a sentence unaligned.
+    pub skip_cost: f64,
+    /// Search: extra cost of a 2-1 / 1-2 bead.
+    pub merge_cost: f64,
+    /// Search: extra cost of a 2-2 bead.
+    pub merge22_cost: f64,
+    /// Search: extra cost of a 3-1 / 1-3 bead; a negative value leaves those beads out.
+    pub merge31_cost: f64,
+    /// Search: cost of a bead that starts a paragraph on one side only.
+    pub structure_cost: f64,
+    /// Search: half-width of the band around the coarse path, in sentences.
+    pub band: usize,
+    /// Induction: a stem pair needs t(t|s) and t(s|t) at least this.
+    pub induce_min_prob: f64,
+    /// Induction: first-pass beads with at least this confidence teach the lexicon.
+    pub induce_min_score: f64,
 }
 
 impl Default for AlignConfig {
@@ -23,129 +109,233 @@ impl Default for AlignConfig {
             min_score: 0.3,
             length_ratio: None,
             variance: 6.8,
+            dictionary: None,
+            signals: Signals::default(),
+            word_weight: 1.0,
+            number_weight: 2.0,
+            punct_weight: 0.5,
+            sim_weight: 8.0,
+            length_weight: 1.0,
+            skip_cost: 3.0,
+            merge_cost: 4.5,
+            merge22_cost: 4.4,
+            merge31_cost: 6.0,
+            structure_cost: 2.0,
+            band: 12,
+            induce_min_prob: 0.2,
+            induce_min_score: 0.6,
         }
     }
 }
 
-/// Bead shapes with their prior probabilities (Gale & Church 1993, table 5).
-const SHAPES: [(usize, usize, f64); 6] = [
-    (1, 1, 0.89),
-    (1, 0, 0.0099 / 2.0),
-    (0, 1, 0.0099 / 2.0),
-    (2, 1, 0.089 / 2.0),
-    (1, 2, 0.089 / 2.0),
-    (2, 2, 0.011),
-];
-
-/// Standard normal upper tail, via the Abramowitz–Stegun erfc approximation.
-fn normal_tail(z: f64) -> f64 {
-    let t = 1.0 / (1.0 + 0.5 * z.abs());
-    let y = t
-        * (-z * z / 2.0 - 1.26551223
-            + t * (1.00002368
-                + t * (0.37409196
-                    + t * (0.09678418
-                        + t * (-0.18628806
-                            + t * (0.27886187
-                                + t * (-1.13520398
-                                    + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
-            .exp();
-    if z >= 0.0 {
-        y / 2.0
-    } else {
-        1.0 - y / 2.0
-    }
-}
-
-/// Probability that lengths `l1`, `l2` are translations, under the length model.
-fn length_match_prob(l1: f64, l2: f64, ratio: f64, variance: f64) -> f64 {
-    if l1 == 0.0 && l2 == 0.0 {
-        return 1.0;
-    }
-    let mean = (l1 + l2 / ratio) / 2.0;
-    let delta = (l2 - l1 * ratio) / (mean.max(1.0) * variance).sqrt();
-    (2.0 * normal_tail(delta.abs())).max(1e-12)
-}
-
-/// Estimates the target/source character ratio from the totals.
-pub fn estimate_ratio(src_lens: &[usize], tgt_lens: &[usize]) -> f64 {
-    let s: usize = src_lens.iter().sum();
-    let t: usize = tgt_lens.iter().sum();
-    if s == 0 || t == 0 {
-        1.0
-    } else {
-        (t as f64 / s as f64).clamp(0.2, 5.0)
-    }
-}
-
-/// Aligns two sentence sequences given their lengths in characters.
-pub fn align_lengths(src: &[usize], tgt: &[usize], cfg: &AlignConfig) -> Vec<Bead> {
-    let (n, m) = (src.len(), tgt.len());
-    let ratio = cfg.length_ratio.unwrap_or_else(|| estimate_ratio(src, tgt));
-    let w = m + 1;
-    let mut cost = vec![f64::INFINITY; (n + 1) * w];
-    let mut back = vec![0u8; (n + 1) * w];
-    cost[0] = 0.0;
-    for i in 0..=n {
-        for j in 0..=m {
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let mut best = f64::INFINITY;
-            let mut arg = 0u8;
-            for (k, &(di, dj, prior)) in SHAPES.iter().enumerate() {
-                if di > i || dj > j {
-                    continue;
-                }
-                let prev = cost[(i - di) * w + (j - dj)];
-                if !prev.is_finite() {
-                    continue;
-                }
-                let l1: usize = src[i - di..i].iter().sum();
-                let l2: usize = tgt[j - dj..j].iter().sum();
-                let p = if di == 0 || dj == 0 {
-                    1.0
-                } else {
-                    length_match_prob(l1 as f64, l2 as f64, ratio, cfg.variance)
-                };
-                let c = prev - prior.ln() - p.ln();
-                if c < best {
-                    best = c;
-                    arg = k as u8;
-                }
-            }
-            cost[i * w + j] = best;
-            back[i * w + j] = arg;
+impl AlignConfig {
+    pub fn search_costs(&self) -> SearchCosts {
+        SearchCosts {
+            sim_weight: self.sim_weight,
+            length_weight: self.length_weight,
+            skip: self.skip_cost,
+            merge: self.merge_cost,
+            merge22: self.merge22_cost,
+            merge31: if self.merge31_cost < 0.0 {
+                f64::INFINITY
+            } else {
+                self.merge31_cost
+            },
+            structure: if self.signals.structure {
+                self.structure_cost
+            } else {
+                0.0
+            },
+            band: self.band.max(2),
+            full_cells: 4_000_000,
         }
     }
-    let mut beads = Vec::new();
-    let (mut i, mut j) = (n, m);
-    while i > 0 || j > 0 {
-        let (di, dj, _) = SHAPES[back[i * w + j] as usize];
-        let l1: usize = src[i - di..i].iter().sum();
-        let l2: usize = tgt[j - dj..j].iter().sum();
-        let score = if di == 0 || dj == 0 {
-            0.0
-        } else {
-            length_match_prob(l1 as f64, l2 as f64, ratio, cfg.variance)
-        };
-        beads.push(Bead {
-            src: (i - di..i).collect(),
-            tgt: (j - dj..j).collect(),
-            score: (score * 1e4).round() / 1e4,
-        });
-        i -= di;
-        j -= dj;
-    }
-    beads.reverse();
-    beads
 }
 
-/// Aligns two sequences of sentences (align-profile text).
+/// One side of an alignment: sentences in the align profile, with optional structure.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    pub lang: Lang,
+    pub sentences: &'a [&'a str],
+    /// Per sentence: does it start a paragraph (or heading, list item)? Empty when unknown.
+    pub para_start: &'a [bool],
+}
+
+/// Aligns two sentence sequences, language-agnostic (length, numbers, names, punctuation only;
+/// English rules for tokens). Kept for callers that do not know the languages.
 pub fn align(src: &[&str], tgt: &[&str], cfg: &AlignConfig) -> Vec<Bead> {
-    let sl: Vec<usize> = src.iter().map(|s| s.chars().count()).collect();
-    let tl: Vec<usize> = tgt.iter().map(|s| s.chars().count()).collect();
-    align_lengths(&sl, &tl, cfg)
+    let s = Side {
+        lang: Lang::Und,
+        sentences: src,
+        para_start: &[],
+    };
+    let t = Side {
+        lang: Lang::Und,
+        sentences: tgt,
+        para_start: &[],
+    };
+    align_sides(s, t, cfg).unwrap_or_else(|_| fallback(src.len(), tgt.len()))
+}
+
+/// Aligns two sentence sequences of known languages.
+pub fn align_langs(
+    src: &[&str],
+    tgt: &[&str],
+    sl: Lang,
+    tl: Lang,
+    cfg: &AlignConfig,
+) -> Result<Vec<Bead>> {
+    align_sides(
+        Side {
+            lang: sl,
+            sentences: src,
+            para_start: &[],
+        },
+        Side {
+            lang: tl,
+            sentences: tgt,
+            para_start: &[],
+        },
+        cfg,
+    )
+}
+
+fn fallback(n: usize, m: usize) -> Vec<Bead> {
+    (0..n)
+        .map(|i| Bead {
+            src: vec![i],
+            tgt: vec![],
+            score: 0.0,
+        })
+        .chain((0..m).map(|j| Bead {
+            src: vec![],
+            tgt: vec![j],
+            score: 0.0,
+        }))
+        .collect()
+}
+
+fn features(scorer: &Scorer, side: &Side, which: score::Side) -> Vec<SentenceFeatures> {
+    side.sentences
+        .par_iter()
+        .enumerate()
+        .map(|(k, s)| scorer.features(s, which, side.para_start.get(k).copied().unwrap_or(false)))
+        .collect()
+}
+
+/// Turns bead shapes into beads with calibrated scores.
+fn beads_of(
+    scorer: &Scorer,
+    fs: &[SentenceFeatures],
+    ft: &[SentenceFeatures],
+    shapes: &[(usize, usize)],
+) -> Vec<Bead> {
+    let mut out = Vec::with_capacity(shapes.len());
+    let mut at = Vec::with_capacity(shapes.len());
+    let (mut i, mut j) = (0, 0);
+    for &(a, b) in shapes {
+        out.push(Bead {
+            src: (i..i + a).collect(),
+            tgt: (j..j + b).collect(),
+            score: 0.0,
+        });
+        at.push((i, j));
+        i += a;
+        j += b;
+    }
+    let scores: Vec<f64> = out
+        .par_iter()
+        .zip(at.par_iter())
+        .map(|(bead, &(i, j))| {
+            if bead.is_pair() {
+                let a: Vec<&SentenceFeatures> = bead.src.iter().map(|&k| &fs[k]).collect();
+                let b: Vec<&SentenceFeatures> = bead.tgt.iter().map(|&k| &ft[k]).collect();
+                scorer.run_score(&a, &b)
+            } else if let Some(&k) = bead.src.first() {
+                deletion_score(&ft[j.saturating_sub(2)..(j + 2).min(ft.len())], |y| {
+                    scorer.pair_score(&fs[k], y)
+                })
+            } else if let Some(&k) = bead.tgt.first() {
+                deletion_score(&fs[i.saturating_sub(2)..(i + 2).min(fs.len())], |x| {
+                    scorer.pair_score(x, &ft[k])
+                })
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    for (b, s) in out.iter_mut().zip(scores) {
+        b.score = (s * 1e4).round() / 1e4;
+    }
+    out
+}
+
+/// Confidence that a sentence left unaligned has no counterpart: one minus its best pair score
+/// with the nearby sentences of the other side.
+fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -> f64) -> f64 {
+    1.0 - near.iter().map(score).fold(0.0, f64::max)
+}
+
+/// Aligns two sides; the full API.
+pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>> {
+    let mut scorer = Scorer::new(src.lang, tgt.lang, cfg)?;
+    match cfg.length_ratio {
+        Some(r) => scorer.ratio = r,
+        None => scorer.estimate_length(src.sentences, tgt.sentences),
+    }
+    scorer.link_names(src.sentences, tgt.sentences);
+    let costs = cfg.search_costs();
+    let mut fs = features(&scorer, &src, score::Side::Src);
+    let mut ft = features(&scorer, &tgt, score::Side::Tgt);
+    let mut shapes = Searcher {
+        scorer: &scorer,
+        costs,
+    }
+    .align(Level::from_features(&fs), Level::from_features(&ft));
+    if cfg.signals.induction {
+        let beads = beads_of(&scorer, &fs, &ft, &shapes);
+        let confident: Vec<(&[u32], &[u32])> = beads
+            .iter()
+            .filter(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.score >= cfg.induce_min_score)
+            .map(|b| (fs[b.src[0]].stems.as_slice(), ft[b.tgt[0]].stems.as_slice()))
+            .collect();
+        if confident.len() >= 3 {
+            let lex = induce::induce(
+                &confident,
+                induce::InduceParams {
+                    iterations: 5,
+                    min_prob: cfg.induce_min_prob,
+                    min_count: 2,
+                    max_beads: 12_000,
+                },
+                0,
+            );
+            if cfg.length_ratio.is_none() {
+                let (ls, lt) = beads
+                    .iter()
+                    .filter(|b| b.is_pair() && b.score >= cfg.induce_min_score)
+                    .fold((0f64, 0f64), |(x, y), b| {
+                        (
+                            x + b.src.iter().map(|&k| fs[k].chars as f64).sum::<f64>(),
+                            y + b.tgt.iter().map(|&k| ft[k].chars as f64).sum::<f64>(),
+                        )
+                    });
+                if ls > 0.0 && lt > 0.0 {
+                    scorer.ratio = (lt / ls).clamp(0.2, 5.0);
+                }
+            }
+            drop(confident);
+            scorer.set_induced(lex);
+            fs = features(&scorer, &src, score::Side::Src);
+            ft = features(&scorer, &tgt, score::Side::Tgt);
+            shapes = Searcher {
+                scorer: &scorer,
+                costs,
+            }
+            .align(Level::from_features(&fs), Level::from_features(&ft));
+        }
+    }
+    Ok(beads_of(&scorer, &fs, &ft, &shapes))
 }
 
 #[cfg(test)]
@@ -154,23 +344,19 @@ mod tests {
 
     #[test]
     fn one_to_one_when_lengths_match() {
-        let beads = align_lengths(&[40, 80, 20], &[42, 79, 22], &AlignConfig::default());
+        let src = ["a".repeat(40), "b".repeat(80), "c".repeat(20)];
+        let tgt = ["x".repeat(42), "y".repeat(79), "z".repeat(22)];
+        let s: Vec<&str> = src.iter().map(String::as_str).collect();
+        let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let beads = align(&s, &t, &AlignConfig::default());
         let shapes: Vec<String> = beads.iter().map(Bead::kind).collect();
         assert_eq!(shapes, vec!["1-1", "1-1", "1-1"]);
-        assert!(beads.iter().all(|b| b.score > 0.5));
-    }
-
-    #[test]
-    fn finds_a_merge() {
-        let beads = align_lengths(&[40, 50, 60, 30], &[41, 112, 29], &AlignConfig::default());
-        let shapes: Vec<String> = beads.iter().map(Bead::kind).collect();
-        assert_eq!(shapes, vec!["1-1", "2-1", "1-1"]);
     }
 
     #[test]
     fn empty_sides() {
-        assert!(align_lengths(&[], &[], &AlignConfig::default()).is_empty());
-        let b = align_lengths(&[10, 20], &[], &AlignConfig::default());
+        assert!(align(&[], &[], &AlignConfig::default()).is_empty());
+        let b = align(&["one", "two"], &[], &AlignConfig::default());
         assert_eq!(b.len(), 2);
         assert!(b.iter().all(|b| b.tgt.is_empty()));
     }

@@ -1,0 +1,660 @@
+//! Sentence-pair scoring: what makes two sentences (or two runs of sentences) translations of
+//! each other. This is the stable API that sentence alignment and comparable-text mining share:
+//!
+//! ```
+//! use tilmash::align::score::{Scorer, Side};
+//! use tilmash::align::AlignConfig;
+//! use tilmash::model::Lang;
+//! let scorer = Scorer::new(Lang::Ru, Lang::Kk, &AlignConfig::default()).unwrap();
+//! let a = scorer.features("Съезд открылся 30 ноября 1917 года.", Side::Src, false);
+//! let b = scorer.features("Съезд 1917 жылы 30 қарашада ашылды.", Side::Tgt, false);
+//! let c = scorer.features("Погода была хорошей.", Side::Tgt, false);
+//! assert!(scorer.pair_score(&a, &b) > scorer.pair_score(&a, &c));
+//! ```
+//!
+//! A sentence becomes a bag of *concept numbers* ([`SentenceFeatures::ids`]): numbers and month
+//! names (dates), punctuation marks, names (transliteration keys of `normalize::name_key`, linked
+//! across scripts with `normalize::name_similarity`), cognate stems, and translations from the seed
+//! lexicon, a user dictionary and the lexicon induced from the corpus. Two sentences share a concept
+//! when they share evidence; the similarity is the weighted share of matched evidence (a Dice
+//! coefficient), combined with a Gale–Church length model whose ratio is estimated from the data.
+//! The top three bits of a concept number say which signal it came from, so each signal has its
+//! own weight and can be switched off.
+
+use super::lexicon::{max_suffix, Lexicon, Months};
+use super::AlignConfig;
+use crate::error::Result;
+use crate::model::Lang;
+use crate::normalize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Which side of the pair a text is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Src,
+    Tgt,
+}
+
+/// Signal kinds, stored in the top three bits of a concept number.
+pub mod kind {
+    pub const NUMBER: u32 = 0;
+    pub const PUNCT: u32 = 1;
+    pub const NAME: u32 = 2;
+    pub const COGNATE: u32 = 3;
+    pub const SEED: u32 = 4;
+    pub const INDUCED: u32 = 5;
+    pub const USER: u32 = 6;
+    pub const COUNT: usize = 8;
+}
+
+fn concept(k: u32, low: u32) -> u32 {
+    (k << 29) | (low & 0x1FFF_FFFF)
+}
+
+/// FNV-1a: a fixed hash so concept numbers are the same on every run and machine.
+pub fn fnv(parts: &[&[u8]]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for p in parts {
+        for &b in *p {
+            h ^= b as u32;
+            h = h.wrapping_mul(0x0100_0193);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// What the scorer needs to know about one sentence (or a run of sentences merged).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentenceFeatures {
+    /// Length in characters (spaces included), for the length model.
+    pub chars: f32,
+    /// Sorted concept numbers (repeats kept: a multiset).
+    pub ids: Vec<u32>,
+    /// Sorted, de-duplicated stem numbers of the words, for lexicon induction.
+    pub stems: Vec<u32>,
+    /// Total evidence weight this sentence could match (words, numbers, marks, weighted).
+    pub weight: f32,
+    /// First sentence of a paragraph (or heading / list item), when the input had structure.
+    pub para_start: bool,
+}
+
+/// Weights of the evidence kinds; zero switches a signal off.
+#[derive(Debug, Clone, Copy)]
+struct Weights {
+    word: f32,
+    number: f32,
+    punct: f32,
+    by_kind: [f32; kind::COUNT],
+}
+
+/// A lexicon induced from the corpus being aligned: stem numbers of each side → concepts.
+#[derive(Debug, Clone, Default)]
+pub struct InducedLexicon {
+    pub src: HashMap<u32, Vec<u32>>,
+    pub tgt: HashMap<u32, Vec<u32>>,
+    pub pairs: usize,
+}
+
+/// Scores sentence pairs for one language pair.
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    pub src_lang: Lang,
+    pub tgt_lang: Lang,
+    /// Expected target/source character ratio.
+    pub ratio: f64,
+    /// Gale–Church variance per character.
+    pub variance: f64,
+    w: Weights,
+    use_length: bool,
+    use_names: bool,
+    use_cognates: bool,
+    seed: Lexicon,
+    user: Lexicon,
+    induced: InducedLexicon,
+    months: (Months, Months),
+    /// Name keys of the target side linked to the source key they transliterate.
+    name_links: HashMap<String, String>,
+}
+
+/// A word or number token of a sentence.
+#[derive(Debug)]
+enum Token<'a> {
+    Word(&'a str, bool),
+    Number(&'a str),
+    Mark(char),
+}
+
+fn make_token(w: &str, digit: bool) -> Token<'_> {
+    if digit {
+        Token::Number(w)
+    } else {
+        Token::Word(w, w.chars().next().is_some_and(char::is_uppercase))
+    }
+}
+
+fn tokens(text: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut run: Option<(usize, bool)> = None; // (start byte, digits?)
+    for (i, c) in text.char_indices() {
+        let digit = c.is_ascii_digit();
+        let alpha = !digit && c.is_alphanumeric();
+        if let Some((s, d)) = run {
+            if (d && digit) || (!d && alpha) {
+                continue;
+            }
+            out.push(make_token(&text[s..i], d));
+            run = None;
+        }
+        if digit || alpha {
+            run = Some((i, digit));
+        } else if matches!(
+            c,
+            '?' | '!' | '"' | '(' | ':' | ';' | '%' | '$' | '№' | '§' | '€' | '£' | '/'
+        ) {
+            out.push(Token::Mark(c));
+        }
+    }
+    if let Some((s, d)) = run {
+        out.push(make_token(&text[s..], d));
+    }
+    out
+}
+
+/// A list marker or heading number at the start of a sentence: "1)", "a)", "-", "•", "2.".
+fn list_marker(text: &str) -> bool {
+    let t = text.trim_start();
+    let mut chars = t.chars();
+    match chars.next() {
+        Some('-' | '•' | '*' | '–' | '—' | '·') => true,
+        Some(c) if c.is_ascii_digit() || c.is_alphabetic() => {
+            let head: String = t.chars().take_while(|c| c.is_alphanumeric()).collect();
+            let next = t[head.len()..].chars().next();
+            head.chars().count() <= 3
+                && matches!(next, Some(')'))
+                && (head.chars().all(|c| c.is_ascii_digit()) || head.chars().count() == 1)
+        }
+        _ => false,
+    }
+}
+
+fn lower(w: &str) -> String {
+    w.chars().flat_map(char::to_lowercase).collect()
+}
+
+fn prefix(w: &str, n: usize) -> &str {
+    match w.char_indices().nth(n) {
+        Some((i, _)) => &w[..i],
+        None => w,
+    }
+}
+
+impl Scorer {
+    /// A scorer with the seed lexicon of the pair, the user dictionary named in `cfg` (if any),
+    /// and the length ratio from `cfg` (or 1 until [`Scorer::estimate_length`] is called).
+    pub fn new(src_lang: Lang, tgt_lang: Lang, cfg: &AlignConfig) -> Result<Scorer> {
+        let s = &cfg.signals;
+        let word = cfg.word_weight as f32;
+        let mut by_kind = [0f32; kind::COUNT];
+        by_kind[kind::NUMBER as usize] = if s.numbers {
+            cfg.number_weight as f32
+        } else {
+            0.0
+        };
+        by_kind[kind::PUNCT as usize] = if s.punctuation {
+            cfg.punct_weight as f32
+        } else {
+            0.0
+        };
+        by_kind[kind::NAME as usize] = if s.names { word } else { 0.0 };
+        by_kind[kind::COGNATE as usize] = if s.cognates { word } else { 0.0 };
+        by_kind[kind::SEED as usize] = if s.seed_lexicon { word } else { 0.0 };
+        by_kind[kind::INDUCED as usize] = if s.induction { word } else { 0.0 };
+        by_kind[kind::USER as usize] = word;
+        let user = match &cfg.dictionary {
+            Some(p) => Lexicon::load_user(p)?,
+            None => Lexicon::default(),
+        };
+        Ok(Scorer {
+            src_lang,
+            tgt_lang,
+            ratio: cfg.length_ratio.unwrap_or(1.0),
+            variance: cfg.variance,
+            w: Weights {
+                word,
+                number: by_kind[kind::NUMBER as usize],
+                punct: by_kind[kind::PUNCT as usize],
+                by_kind,
+            },
+            use_length: s.length,
+            use_names: s.names,
+            use_cognates: s.cognates,
+            seed: if s.seed_lexicon {
+                Lexicon::seed(src_lang, tgt_lang)
+            } else {
+                Lexicon::default()
+            },
+            user,
+            induced: InducedLexicon::default(),
+            months: (Months::for_lang(src_lang), Months::for_lang(tgt_lang)),
+            name_links: HashMap::new(),
+        })
+    }
+
+    fn lang(&self, side: Side) -> Lang {
+        match side {
+            Side::Src => self.src_lang,
+            Side::Tgt => self.tgt_lang,
+        }
+    }
+
+    /// Sets the length ratio from the character totals of both sides.
+    pub fn estimate_length(&mut self, src: &[&str], tgt: &[&str]) {
+        let s: usize = src.iter().map(|t| t.chars().count()).sum();
+        let t: usize = tgt.iter().map(|t| t.chars().count()).sum();
+        if s > 0 && t > 0 {
+            self.ratio = (t as f64 / s as f64).clamp(0.2, 5.0);
+        }
+    }
+
+    /// Links names across scripts for this corpus: each capitalised target word whose name key
+    /// is close (`normalize::name_similarity` ≥ 0.8) to a source one gets that source key.
+    pub fn link_names(&mut self, src: &[&str], tgt: &[&str]) {
+        if !self.use_names {
+            return;
+        }
+        let collect = |texts: &[&str]| {
+            let mut m: BTreeMap<String, String> = BTreeMap::new();
+            for t in texts {
+                for tok in tokens(t) {
+                    if let Token::Word(w, true) = tok {
+                        if w.chars().count() >= 3 {
+                            m.entry(normalize::name_key(w))
+                                .or_insert_with(|| w.to_string());
+                        }
+                    }
+                }
+            }
+            m
+        };
+        let (sk, tk) = (collect(src), collect(tgt));
+        // bucket source keys by first letter so the comparison stays near-linear
+        let mut buckets: HashMap<char, Vec<(&String, &String)>> = HashMap::new();
+        for (k, w) in &sk {
+            if let Some(c) = k.chars().next() {
+                buckets.entry(c).or_default().push((k, w));
+            }
+        }
+        for (k, w) in &tk {
+            if sk.contains_key(k) {
+                continue;
+            }
+            let Some(c) = k.chars().next() else { continue };
+            let Some(cands) = buckets.get(&c) else {
+                continue;
+            };
+            let kl = k.len() as isize;
+            let mut best: Option<(f64, &String)> = None;
+            for (sk_key, sw) in cands {
+                if (sk_key.len() as isize - kl).abs() > 3 {
+                    continue;
+                }
+                let sim = normalize::name_similarity(sw, w);
+                if sim >= 0.8 && best.is_none_or(|(b, _)| sim > b) {
+                    best = Some((sim, sk_key));
+                }
+            }
+            if let Some((_, s)) = best {
+                self.name_links.insert(k.clone(), s.clone());
+            }
+        }
+    }
+
+    /// Installs a lexicon induced from the corpus (see `induce`).
+    pub fn set_induced(&mut self, lex: InducedLexicon) {
+        self.induced = lex;
+    }
+
+    pub fn induced_pairs(&self) -> usize {
+        self.induced.pairs
+    }
+
+    /// Stem number of a lower-case word: its first six letters, per language.
+    pub fn stem_id(&self, word_lower: &str, side: Side) -> u32 {
+        let lang = self.lang(side).code();
+        fnv(&[lang.as_bytes(), prefix(word_lower, 6).as_bytes()])
+    }
+
+    /// Extracts the features of one sentence (align-profile text).
+    pub fn features(&self, text: &str, side: Side, para_start: bool) -> SentenceFeatures {
+        let lang = self.lang(side);
+        let suffix = max_suffix(lang);
+        let months = match side {
+            Side::Src => &self.months.0,
+            Side::Tgt => &self.months.1,
+        };
+        let (seed, user, induced) = match side {
+            Side::Src => (&self.seed.src, &self.user.src, &self.induced.src),
+            Side::Tgt => (&self.seed.tgt, &self.user.tgt, &self.induced.tgt),
+        };
+        let mut ids = Vec::new();
+        let mut stems = Vec::new();
+        let (mut words, mut nums, mut marks) = (0u32, 0u32, 0u32);
+        if list_marker(text) {
+            ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
+            marks += 1;
+        }
+        for tok in tokens(text) {
+            match tok {
+                Token::Number(d) => {
+                    let d = d.trim_start_matches('0');
+                    let d = if d.is_empty() { "0" } else { d };
+                    ids.push(concept(kind::NUMBER, fnv(&[b"n", d.as_bytes()])));
+                    nums += 1;
+                }
+                Token::Mark(c) => {
+                    let mut b = [0u8; 4];
+                    ids.push(concept(
+                        kind::PUNCT,
+                        fnv(&[c.encode_utf8(&mut b).as_bytes()]),
+                    ));
+                    marks += 1;
+                }
+                Token::Word(w, cap) => {
+                    let lw = lower(w);
+                    let n = lw.chars().count();
+                    if n < 2 {
+                        continue;
+                    }
+                    words += 1;
+                    if let Some(m) = months.month(&lw, suffix) {
+                        ids.push(concept(kind::NUMBER, fnv(&[b"m", &m.to_le_bytes()])));
+                        nums += 1;
+                        words -= 1;
+                    }
+                    let stem = self.stem_id(&lw, side);
+                    stems.push(stem);
+                    for &c in seed.lookup(&lw, suffix) {
+                        ids.push(concept(kind::SEED, c));
+                    }
+                    for &c in user.lookup(&lw, suffix) {
+                        ids.push(concept(kind::USER, c));
+                    }
+                    if let Some(cs) = induced.get(&stem) {
+                        for &c in cs {
+                            ids.push(concept(kind::INDUCED, c));
+                        }
+                    }
+                    if cap && self.use_names && n >= 3 {
+                        let key = normalize::name_key(w);
+                        let key = match side {
+                            Side::Tgt => self.name_links.get(&key).unwrap_or(&key),
+                            Side::Src => &key,
+                        };
+                        ids.push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
+                    } else if self.use_cognates && n >= 5 {
+                        let key = normalize::name_key(&lw);
+                        if key.len() >= 5 {
+                            ids.push(concept(
+                                kind::COGNATE,
+                                fnv(&[b"c", prefix(&key, 5).as_bytes()]),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        ids.sort_unstable();
+        stems.sort_unstable();
+        stems.dedup();
+        let weight =
+            self.w.word * words as f32 + self.w.number * nums as f32 + self.w.punct * marks as f32;
+        SentenceFeatures {
+            chars: text.chars().count() as f32,
+            ids,
+            stems,
+            weight,
+            para_start,
+        }
+    }
+
+    /// Weighted share in [0, 1] of the evidence of the source run `a` matched by the target run
+    /// `b` and vice versa (Dice coefficient over concept multisets).
+    pub fn similarity(&self, a: &[&SentenceFeatures], b: &[&SentenceFeatures]) -> f64 {
+        let wa: f32 = a.iter().map(|f| f.weight).sum();
+        let wb: f32 = b.iter().map(|f| f.weight).sum();
+        if wa + wb <= 0.0 {
+            return 0.0;
+        }
+        let la: Vec<&[u32]> = a.iter().map(|f| f.ids.as_slice()).collect();
+        let lb: Vec<&[u32]> = b.iter().map(|f| f.ids.as_slice()).collect();
+        let m = matched_weight(&la, &lb, &self.w.by_kind);
+        ((2.0 * m) / (wa + wb)).min(1.0) as f64
+    }
+
+    /// Gale–Church cost (−log probability) of the length difference of two runs.
+    pub fn length_cost(&self, src_chars: f32, tgt_chars: f32) -> f64 {
+        if !self.use_length {
+            return 0.0;
+        }
+        length_cost(
+            src_chars as f64,
+            tgt_chars as f64,
+            self.ratio,
+            self.variance,
+        )
+    }
+
+    /// Probability-like score in [0, 1] that two runs are mutual translations: the calibrated
+    /// confidence the aligner gives a bead.
+    pub fn run_score(&self, a: &[&SentenceFeatures], b: &[&SentenceFeatures]) -> f64 {
+        let sim = self.similarity(a, b);
+        let la: f32 = a.iter().map(|f| f.chars).sum();
+        let lb: f32 = b.iter().map(|f| f.chars).sum();
+        confidence(sim, self.length_cost(la, lb))
+    }
+
+    /// Probability-like score in [0, 1] that two sentences are mutual translations.
+    pub fn pair_score(&self, a: &SentenceFeatures, b: &SentenceFeatures) -> f64 {
+        self.run_score(&[a], &[b])
+    }
+
+    pub(crate) fn kind_weights(&self) -> &[f32; kind::COUNT] {
+        &self.w.by_kind
+    }
+}
+
+/// Calibration of a bead's confidence from its similarity and length cost (fitted by logistic
+/// regression on the development cases; see docs/evaluation-alignment.md).
+pub fn confidence(sim: f64, len_cost: f64) -> f64 {
+    let z = CAL_BIAS + CAL_SIM * sim + CAL_LEN * len_cost.min(20.0);
+    1.0 / (1.0 + (-z).exp())
+}
+
+pub const CAL_BIAS: f64 = -1.5;
+pub const CAL_SIM: f64 = 12.0;
+pub const CAL_LEN: f64 = -0.4;
+
+/// Standard normal upper tail, via the Abramowitz–Stegun erfc approximation.
+fn normal_tail(z: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.5 * z.abs());
+    let y = t
+        * (-z * z / 2.0 - 1.26551223
+            + t * (1.00002368
+                + t * (0.37409196
+                    + t * (0.09678418
+                        + t * (-0.18628806
+                            + t * (0.27886187
+                                + t * (-1.13520398
+                                    + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
+            .exp();
+    if z >= 0.0 {
+        y / 2.0
+    } else {
+        1.0 - y / 2.0
+    }
+}
+
+/// −log P(length difference) under the Gale–Church model, capped at 25.
+pub fn length_cost(l1: f64, l2: f64, ratio: f64, variance: f64) -> f64 {
+    if l1 == 0.0 && l2 == 0.0 {
+        return 0.0;
+    }
+    let mean = (l1 + l2 / ratio) / 2.0;
+    let delta = (l2 - l1 * ratio) / (mean.max(1.0) * variance).sqrt();
+    let p = 2.0 * normal_tail(delta.abs());
+    (-p.max(1e-11).ln()).min(25.0)
+}
+
+/// Walks up to three sorted lists as one sorted sequence.
+struct Merged<'a> {
+    lists: [&'a [u32]; 3],
+    n: usize,
+}
+
+impl<'a> Merged<'a> {
+    fn new(ls: &[&'a [u32]]) -> Self {
+        let mut lists: [&[u32]; 3] = [&[], &[], &[]];
+        for (i, l) in ls.iter().take(3).enumerate() {
+            lists[i] = l;
+        }
+        Merged {
+            lists,
+            n: ls.len().min(3),
+        }
+    }
+    #[inline]
+    fn peek(&self) -> Option<(u32, usize)> {
+        let mut best: Option<(u32, usize)> = None;
+        for i in 0..self.n {
+            if let Some(&v) = self.lists[i].first() {
+                if best.is_none_or(|(b, _)| v < b) {
+                    best = Some((v, i));
+                }
+            }
+        }
+        best
+    }
+    #[inline]
+    fn advance(&mut self, i: usize) {
+        self.lists[i] = &self.lists[i][1..];
+    }
+}
+
+/// Weighted size of the multiset intersection of the union of `a` and the union of `b`.
+pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT]) -> f32 {
+    if a.len() == 1 && b.len() == 1 {
+        return matched_weight2(a[0], b[0], w);
+    }
+    let (mut x, mut y) = (Merged::new(a), Merged::new(b));
+    let mut m = 0f32;
+    while let (Some((u, i)), Some((v, j))) = (x.peek(), y.peek()) {
+        if u < v {
+            x.advance(i);
+        } else if v < u {
+            y.advance(j);
+        } else {
+            m += w[(u >> 29) as usize];
+            x.advance(i);
+            y.advance(j);
+        }
+    }
+    m
+}
+
+#[inline]
+fn matched_weight2(a: &[u32], b: &[u32], w: &[f32; kind::COUNT]) -> f32 {
+    let (mut i, mut j, mut m) = (0, 0, 0f32);
+    while i < a.len() && j < b.len() {
+        let (u, v) = (a[i], b[j]);
+        if u < v {
+            i += 1;
+        } else if v < u {
+            j += 1;
+        } else {
+            m += w[(u >> 29) as usize];
+            i += 1;
+            j += 1;
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scorer(a: Lang, b: Lang) -> Scorer {
+        Scorer::new(a, b, &AlignConfig::default()).unwrap()
+    }
+
+    #[test]
+    fn dates_match_across_languages() {
+        let s = scorer(Lang::Kk, Lang::En);
+        let a = s.features("Съезд 30 қарашада ашылды.", Side::Src, false);
+        let b = s.features("The congress opened on 30 November.", Side::Tgt, false);
+        let c = s.features("The congress opened on 30 October.", Side::Tgt, false);
+        assert!(s.similarity(&[&a], &[&b]) > s.similarity(&[&a], &[&c]));
+    }
+
+    #[test]
+    fn names_link_across_scripts() {
+        let mut s = scorer(Lang::Ru, Lang::En);
+        let src = ["Букейханов приехал в Семипалатинск."];
+        let tgt = ["Bokeikhanov arrived in Semipalatinsk."];
+        let before = s.similarity(
+            &[&s.features(src[0], Side::Src, false)],
+            &[&s.features(tgt[0], Side::Tgt, false)],
+        );
+        s.link_names(&src, &tgt);
+        let after = s.similarity(
+            &[&s.features(src[0], Side::Src, false)],
+            &[&s.features(tgt[0], Side::Tgt, false)],
+        );
+        assert!(after > before, "{before} → {after}");
+    }
+
+    #[test]
+    fn switching_a_signal_off_removes_its_evidence() {
+        let mut cfg = AlignConfig::default();
+        let on = Scorer::new(Lang::Ru, Lang::En, &cfg).unwrap();
+        cfg.signals.numbers = false;
+        let off = Scorer::new(Lang::Ru, Lang::En, &cfg).unwrap();
+        let (a, b) = ("1917 1918 1920", "1917 1918 1920");
+        let f = |s: &Scorer| {
+            s.similarity(
+                &[&s.features(a, Side::Src, false)],
+                &[&s.features(b, Side::Tgt, false)],
+            )
+        };
+        assert!(f(&on) > 0.9);
+        assert_eq!(f(&off), 0.0);
+    }
+
+    #[test]
+    fn merged_runs_cover_more() {
+        let s = scorer(Lang::Ru, Lang::En);
+        let a1 = s.features("В 1917 году прошёл съезд.", Side::Src, false);
+        let a2 = s.features("Было 300 делегатов.", Side::Src, false);
+        let b = s.features(
+            "The congress met in 1917 and had 300 delegates.",
+            Side::Tgt,
+            false,
+        );
+        assert!(s.similarity(&[&a1, &a2], &[&b]) > s.similarity(&[&a1], &[&b]));
+    }
+
+    #[test]
+    fn length_cost_grows_with_mismatch() {
+        assert!(length_cost(100.0, 100.0, 1.0, 6.8) < length_cost(100.0, 160.0, 1.0, 6.8));
+        assert_eq!(length_cost(0.0, 0.0, 1.0, 6.8), 0.0);
+    }
+
+    #[test]
+    fn list_markers() {
+        assert!(list_marker("1) Everyone has the right"));
+        assert!(list_marker("- item"));
+        assert!(!list_marker("The 1990s) were"));
+    }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""The harder comparable setting, built from an N-way parallel set (`<lang>.txt` + `docs.tsv`):
+each document's lines are grouped into paragraphs (2-5 lines), the paragraph order is shuffled per
+language, every document is split across two files per language, and all files of all languages
+go into one folder -- a corpus of many documents, no document pairing given.
+
+    build_hard.py build --data DIR --langs kk,en --out CORPUS [--seed 1]
+    tilmash run PIPELINE --input CORPUS --output OUT       # a pipeline with those languages
+    build_hard.py score --corpus CORPUS --out OUT --pair kk-en
+
+`score` prints passage retrieval recall@1 (for each source paragraph, is the best-scored link in
+passages.jsonl its gold counterpart?) and sentence-link P/R/F1 of the pair's units against the
+gold line correspondences (units matched to gold lines by their text)."""
+import argparse, json, random, re, sys
+from pathlib import Path
+
+
+def key(t):
+    return re.sub(r"\W+", "", t.lower())
+
+
+def build(a):
+    data, out = Path(a.data), Path(a.out)
+    langs = a.langs.split(",")
+    lines = {l: (data / f"{l}.txt").read_text(encoding="utf-8").split("\n") for l in langs}
+    out.mkdir(parents=True, exist_ok=True)
+    gold = {"paragraphs": []}
+    for row in (data / "docs.tsv").read_text().split("\n"):
+        if not row.strip():
+            continue
+        s, e, doc = row.split("\t")
+        s, e = int(s), int(e)
+        rng = random.Random(f"{a.seed}|{doc}")
+        paras, k = [], s
+        while k < e:
+            n = min(rng.randint(2, 5), e - k)
+            paras.append(list(range(k, k + n)))
+            k += n
+        gold["paragraphs"].extend(paras)
+        safe = re.sub(r"[^A-Za-z0-9]+", "_", doc)[:60]
+        for l in langs:
+            order = paras[:]
+            random.Random(f"{a.seed}|{doc}|{l}").shuffle(order)
+            half = (len(order) + 1) // 2
+            for part, chunk in enumerate((order[:half], order[half:])):
+                if chunk:
+                    text = "\n\n".join(" ".join(lines[l][i] for i in p) for p in chunk)
+                    (out / f"{l}_{safe}_{part}.txt").write_text(text + "\n", encoding="utf-8")
+    gold["langs"] = langs
+    gold["lines"] = lines
+    (out.parent / (out.name + ".gold.json")).write_text(json.dumps(gold), encoding="utf-8")
+    print(f"{len(gold['paragraphs'])} paragraphs, {len(list(out.glob('*.txt')))} files in {out}")
+
+
+def score(a):
+    corpus, out = Path(a.corpus), Path(a.out)
+    gold = json.loads((corpus.parent / (corpus.name + ".gold.json")).read_text(encoding="utf-8"))
+    sl, tl = a.pair.split("-")
+    L = gold["lines"]
+    para_of = {}
+    for p in gold["paragraphs"]:
+        para_of[key(" ".join(L[sl][i] for i in p))] = key(" ".join(L[tl][i] for i in p))
+    best = {}
+    for row in (out / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(row)
+        if (r["src_lang"], r["tgt_lang"]) != (sl, tl):
+            continue
+        k = key(r["src"])
+        if k not in best or r["score"] > best[k][0]:
+            best[k] = (r["score"], key(r["tgt"]))
+    hit = sum(1 for s, t in para_of.items() if s in best and best[s][1] == t)
+    line_s = {key(x): i for i, x in enumerate(L[sl]) if x.strip()}
+    line_t = {key(x): i for i, x in enumerate(L[tl]) if x.strip()}
+    n_gold = sum(1 for i in range(len(L[sl])) if L[sl][i].strip() and L[tl][i].strip())
+    tp = fp = 0
+    for row in (out / f"{a.pair}.jsonl").read_text(encoding="utf-8").splitlines():
+        u = json.loads(row)
+        i, j = line_s.get(key(u["src"])), line_t.get(key(u["tgt"]))
+        if i is not None and i == j:
+            tp += 1
+        else:
+            fp += 1
+    p = tp / max(tp + fp, 1)
+    r = tp / max(n_gold, 1)
+    f = 2 * p * r / max(p + r, 1e-9)
+    print(json.dumps({"pair": a.pair, "paragraphs": len(para_of), "recall@1": round(hit / max(len(para_of), 1), 4),
+                      "units": tp + fp, "P": round(p, 4), "R": round(r, 4), "F1": round(f, 4)}))
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--data", required=True); b.add_argument("--langs", required=True)
+    b.add_argument("--out", required=True); b.add_argument("--seed", default="1")
+    s = sub.add_parser("score")
+    s.add_argument("--corpus", required=True); s.add_argument("--out", required=True); s.add_argument("--pair", required=True)
+    a = ap.parse_args()
+    build(a) if a.cmd == "build" else score(a)
