@@ -72,6 +72,15 @@ pub enum Command {
         file: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "export")]
         profile: Profile,
+        /// List each change instead of the text: line, column, code points before and after, rule.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Transliterate Cyrillic text to Latin with a standard scheme, line by line.
+    Translit {
+        #[arg(long, value_enum)]
+        scheme: normalize::Scheme,
+        file: Option<PathBuf>,
     },
     /// Split text into sentences, one per output line.
     Segment {
@@ -212,11 +221,30 @@ pub fn execute(cli: Cli) -> Result<i32> {
             emit(&out)?;
             Ok(0)
         }
-        Command::Normalize { file, profile } => {
+        Command::Normalize {
+            file,
+            profile,
+            explain,
+        } => {
             let text = read_input(file.as_deref(), enc)?;
-            let mut out = String::with_capacity(text.len());
+            let out = if explain {
+                normalize::explain_lines(&text, profile)
+            } else {
+                let mut out = String::with_capacity(text.len());
+                for line in text.lines() {
+                    out.push_str(&normalize::normalize(line, profile));
+                    out.push('\n');
+                }
+                out
+            };
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Translit { scheme, file } => {
+            let text = read_input(file.as_deref(), enc)?;
+            let mut out = String::with_capacity(text.len() * 2);
             for line in text.lines() {
-                out.push_str(&normalize::normalize(line, profile));
+                out.push_str(&normalize::transliterate(line, scheme));
                 out.push('\n');
             }
             emit(&out)?;

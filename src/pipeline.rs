@@ -382,10 +382,13 @@ pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocume
     let override_at = cfg.identify.sentence_override.unwrap_or(0.75);
     let mut sentences = Vec::new();
     for (pi, p) in doc.paragraphs.iter().enumerate() {
-        let text = if cfg.normalize.keep_original {
-            p.text.clone()
+        // With `keep_original` the exported text is the paragraph byte for byte; otherwise the
+        // export profile's repairs, with a map so sentence spans still point into the source.
+        let (text, offsets) = if cfg.normalize.keep_original {
+            (p.text.clone(), None)
         } else {
-            normalize::normalize(&p.text, Profile::Export)
+            let n = normalize::normalize_tracked(&p.text, Profile::Export);
+            (n.text, Some(n.map))
         };
         let seg_lang = if p.lang == Lang::Und {
             Lang::En
@@ -407,7 +410,9 @@ pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocume
             sentences.push(Sentence {
                 index: sentences.len(),
                 paragraph: pi,
-                span,
+                span: offsets
+                    .as_ref()
+                    .map_or(span.clone(), |m| m.source_range(span.clone())),
                 lang,
                 lang_confidence: conf,
                 kind: p.kind,
