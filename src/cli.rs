@@ -3,7 +3,7 @@
 
 use crate::align::{self, AlignConfig};
 use crate::error::{Error, Result};
-use crate::export::{self, validate, TmxOptions};
+use crate::export::{self, review, validate, TmxOptions, TmxProfile};
 use crate::ingest;
 use crate::langid;
 use crate::model::{Lang, TranslationUnit, UnitSide, UnitType};
@@ -107,8 +107,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "parallel")]
         mode: AlignMode,
     },
-    /// Check a TMX file; exit 1 when problems are found.
-    Validate { file: PathBuf },
+    /// Check a TMX file from any tool; exit 1 when problems are found.
+    Validate {
+        file: PathBuf,
+        /// Also check the segment length limit of this profile (trados: 2,000 characters).
+        #[arg(long, default_value = "generic", value_parser = ["generic", "omegat", "trados", "memoq"])]
+        profile: String,
+    },
+    /// Write a self-contained review page per pair (SRC-TGT.review.html) into a run's output folder.
+    Review { dir: PathBuf },
+    /// Apply a decisions file downloaded from a review page: writes SRC-TGT.reviewed.tmx/.jsonl.
+    ApplyReview {
+        decisions: PathBuf,
+        /// The run's output folder (default: the one recorded in the decisions file).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
@@ -126,8 +140,9 @@ fn read_input(file: Option<&Path>, enc: Option<ingest::TextEncoding>) -> Result<
             std::io::stdin()
                 .read_to_end(&mut buf)
                 .map_err(|e| Error::read(Path::new("<stdin>"), e))?;
+            // Blank input is not an error on stdin: line-by-line commands answer blank lines.
             if buf.iter().all(u8::is_ascii_whitespace) {
-                return Ok(String::new());
+                return Ok(String::from_utf8_lossy(&buf).into_owned());
             }
             ingest::decode_bytes(Path::new("<stdin>"), &buf, enc)?
         }
@@ -362,12 +377,12 @@ pub fn execute(cli: Cli) -> Result<i32> {
                         .collect();
                     export::write_tmx(
                         &units,
-                        &TmxOptions {
-                            src_lang: sl,
-                            tgt_lang: tl,
-                            origin: "tilmash align",
-                            flag_below: 0.5,
-                        },
+                        &TmxOptions::simple(
+                            sl,
+                            tl,
+                            "tilmash align",
+                            &[src_file.clone(), tgt_file.clone()],
+                        ),
                     )
                     .0
                 }
@@ -375,9 +390,31 @@ pub fn execute(cli: Cli) -> Result<i32> {
             emit(&out)?;
             Ok(0)
         }
-        Command::Validate { file } => {
+        Command::Review { dir } => {
+            let pages = review::write_review_pages(&dir)?;
+            let mut out = String::new();
+            for p in pages {
+                out.push_str(&format!("wrote {}\n", p.display()));
+            }
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::ApplyReview { decisions, dir } => {
+            let r = review::apply_review(&decisions, dir.as_deref())?;
+            let mut out = format!(
+                "{}: {} accepted, {} edited, {} rejected, {} unknown ids; {} units written\n",
+                r.pair, r.accepted, r.edited, r.rejected, r.unknown, r.written
+            );
+            for f in &r.files {
+                out.push_str(&format!("wrote {}\n", f.display()));
+            }
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Validate { file, profile } => {
             let bytes = std::fs::read(&file).map_err(|e| Error::read(&file, e))?;
-            let (problems, n) = validate::validate_tmx(&bytes);
+            let profile = TmxProfile::parse(&profile).unwrap_or_default();
+            let (problems, n) = validate::validate_tmx_profile(&bytes, profile);
             let mut out = String::new();
             for p in &problems {
                 out.push_str(&format!("{}:{}: {}\n", file.display(), p.line, p.message));

@@ -3,7 +3,7 @@
 
 use crate::align::{self, passages, AlignConfig};
 use crate::error::{Error, Result};
-use crate::export::{self, TmxOptions};
+use crate::export;
 use crate::fsutil::StagedFiles;
 use crate::ingest;
 use crate::langid;
@@ -21,12 +21,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Tmx,
-    Jsonl,
-}
+pub use crate::export::{ExportConfig, Format};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -46,19 +41,6 @@ pub struct NormalizeConfig {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SegmentConfig {}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ExportConfig {
-    /// Units scoring below this are flagged `low-confidence` in TMX.
-    pub flag_below: f64,
-}
-
-impl Default for ExportConfig {
-    fn default() -> Self {
-        ExportConfig { flag_below: 0.5 }
-    }
-}
 
 /// The pipeline file, as written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,7 +79,7 @@ fn default_pairs() -> Vec<String> {
     vec!["ru-kk".into(), "ru-en".into(), "kk-en".into()]
 }
 fn default_formats() -> Vec<Format> {
-    vec![Format::Tmx, Format::Jsonl]
+    Format::ALL.to_vec()
 }
 
 /// A loaded, checked pipeline with paths resolved.
@@ -178,6 +160,10 @@ impl Pipeline {
             })?),
             None => None,
         };
+        config
+            .export
+            .check()
+            .map_err(|why| Error::pipeline(path, why))?;
         if !(0.0..=1.0).contains(&config.align.min_score) {
             return Err(Error::pipeline(
                 path,
@@ -558,20 +544,14 @@ pub struct Summary {
     /// Over-long lines cut, mixed encodings: one line each, naming the file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// What the export stage wrote and dropped, per pair (histograms, filters, dedup).
+    pub export: Option<export::ExportReport>,
+    /// The `[export]` settings used (apply-review re-exports with them).
+    pub export_config: Option<ExportConfig>,
     /// Stage timings; printed on stdout, never written to summary.json so that re-runs give
     /// byte-identical outputs.
     #[serde(skip)]
     pub timings_ms: BTreeMap<String, u64>,
-}
-
-fn band(score: f64) -> &'static str {
-    if score >= 0.8 {
-        "0.8-1.0"
-    } else if score >= 0.5 {
-        "0.5-0.8"
-    } else {
-        "0.0-0.5"
-    }
 }
 
 /// Runs the whole pipeline and writes its outputs atomically. Returns the summary.
@@ -640,41 +620,29 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     }
 
     let mut staged = StagedFiles::new();
-    for ((a, b), units) in &per_pair {
-        let pair = format!("{}-{}", a.code(), b.code());
-        let mut written = 0;
-        if p.config.formats.contains(&Format::Tmx) {
-            let opts = TmxOptions {
-                src_lang: *a,
-                tgt_lang: *b,
-                origin: &p.name,
-                flag_below: p.config.export.flag_below,
-            };
-            let (xml, n) = export::write_tmx(units, &opts);
-            written = n;
-            let name = format!("{pair}.tmx");
-            staged.stage(&p.output.join(&name), xml.as_bytes())?;
-            summary.files.push(name);
-        }
-        if p.config.formats.contains(&Format::Jsonl) {
-            let jsonl = export::write_jsonl(units);
-            written = jsonl.lines().count();
-            let name = format!("{pair}.jsonl");
-            staged.stage(&p.output.join(&name), jsonl.as_bytes())?;
-            summary.files.push(name);
-        }
-        summary.units.insert(pair.clone(), written);
-        let bands = summary.score_bands.entry(pair).or_default();
-        for k in ["0.0-0.5", "0.5-0.8", "0.8-1.0"] {
-            bands.insert(k.into(), 0);
-        }
-        for u in units
-            .iter()
-            .filter(|u| !u.src.text.trim().is_empty() && !u.tgt.text.trim().is_empty())
-        {
-            *bands.entry(band(u.score).into()).or_default() += 1;
+    let input_files = files;
+    let report = export::write_run(
+        &export::ExportInput {
+            name: &p.name,
+            output: &p.output,
+            formats: &p.config.formats,
+            config: &p.config.export,
+            docs: &segmented,
+            input_files: &input_files,
+            per_pair: &per_pair,
+        },
+        &mut staged,
+    )?;
+    for (pair, r) in &report.pairs {
+        summary.units.insert(pair.clone(), r.units);
+        let bands = summary.score_bands.entry(pair.clone()).or_default();
+        for (k, range) in [("0.0-0.5", 0..5), ("0.5-0.8", 5..8), ("0.8-1.0", 8..10)] {
+            bands.insert(k.into(), r.histogram[range].iter().sum());
         }
     }
+    summary.files = report.files.clone();
+    summary.export = Some(report);
+    summary.export_config = Some(p.config.export.clone());
     lap("export", &mut summary);
     summary.files.push("summary.json".into());
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;

@@ -20,12 +20,7 @@ fn unit(src: &str, tgt: &str) -> TranslationUnit {
 }
 
 fn roundtrip(src: &str, tgt: &str) -> (String, String) {
-    let opts = TmxOptions {
-        src_lang: Lang::Ru,
-        tgt_lang: Lang::Kk,
-        origin: "t",
-        flag_below: 0.5,
-    };
+    let opts = TmxOptions::simple(Lang::Ru, Lang::Kk, "t", &[]);
     let (xml, n) = write_tmx(&[unit(src, tgt)], &opts);
     assert_eq!(n, 1);
     let units = read_tmx(xml.as_bytes()).unwrap();

@@ -116,3 +116,18 @@ fn keep_original_exports_byte_exact_and_spans_point_into_the_source() {
         }
     }
 }
+
+#[test]
+fn blank_stdin_gives_one_output_line_per_input_line() {
+    use std::io::Write;
+    let mut child = common::bin()
+        .args(["normalize", "--profile", "align", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\n  \n\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "\n\n\n");
+}

@@ -34,12 +34,7 @@ fuzz_target!(|input: (Vec<(String, String)>, String, f64)| {
             score: if score.is_finite() { score } else { 0.0 },
         })
         .collect();
-    let opts = TmxOptions {
-        src_lang: Lang::Ru,
-        tgt_lang: Lang::Kk,
-        origin: &doc,
-        flag_below: 0.5,
-    };
+    let opts = TmxOptions::simple(Lang::Ru, Lang::Kk, &doc, &[]);
     let (xml, n) = write_tmx(&units, &opts);
     let read = read_tmx(xml.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{xml}"));
     assert_eq!(read.len(), n);
