@@ -145,7 +145,7 @@ impl AlignConfig {
                 0.0
             },
             band: self.band.max(2),
-            full_cells: 4_000_000,
+            full_cells: 40_000,
         }
     }
 }
@@ -324,7 +324,7 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
                 scorer: &scorer,
                 costs,
             }
-            .align(Level::from_features(&fs), Level::from_features(&ft));
+            .refine(&Level::from_features(&fs), &Level::from_features(&ft), &shapes);
         }
     }
     Ok(beads_of(&scorer, &fs, &ft, &shapes))
