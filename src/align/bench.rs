@@ -29,16 +29,32 @@ pub fn strict_prf(gold: &[Bead], sys: &[Bead]) -> (f64, f64, f64) {
     let s_pairs: HashSet<_> = sys.iter().filter(|b| b.is_pair()).map(key).collect();
     let g_pairs: Vec<_> = gold.iter().filter(|b| b.is_pair()).collect();
     let tp_r = g_pairs.iter().filter(|b| s_pairs.contains(&key(b))).count();
-    let p = if sys.is_empty() { 0.0 } else { tp_p as f64 / sys.len() as f64 };
-    let r = if g_pairs.is_empty() { 0.0 } else { tp_r as f64 / g_pairs.len() as f64 };
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let p = if sys.is_empty() {
+        0.0
+    } else {
+        tp_p as f64 / sys.len() as f64
+    };
+    let r = if g_pairs.is_empty() {
+        0.0
+    } else {
+        tp_r as f64 / g_pairs.len() as f64
+    };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
 fn read_gold(path: &Path) -> Result<Vec<Bead>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         #[derive(serde::Deserialize)]
         struct G {
             src: Vec<usize>,
@@ -46,7 +62,10 @@ fn read_gold(path: &Path) -> Result<Vec<Bead>> {
         }
         let g: G = serde_json::from_str(line).map_err(|e| Error::Invalid {
             path: path.to_path_buf(),
-            why: format!("line {}: {e}; expected {{\"src\":[..],\"tgt\":[..]}}", n + 1),
+            why: format!(
+                "line {}: {e}; expected {{\"src\":[..],\"tgt\":[..]}}",
+                n + 1
+            ),
         })?;
         out.push(Bead {
             src: g.src,
@@ -58,7 +77,14 @@ fn read_gold(path: &Path) -> Result<Vec<Bead>> {
 }
 
 /// Runs the benchmark and returns the report (one `key: value` per line).
-pub fn run(src: &Path, tgt: &Path, sl: Lang, tl: Lang, gold: Option<&Path>, cfg: &AlignConfig) -> Result<String> {
+pub fn run(
+    src: &Path,
+    tgt: &Path,
+    sl: Lang,
+    tl: Lang,
+    gold: Option<&Path>,
+    cfg: &AlignConfig,
+) -> Result<String> {
     let t0 = Instant::now();
     let load = |p: &Path| -> Result<Vec<String>> {
         Ok(ingest::read_text(p)?
@@ -100,7 +126,9 @@ pub fn run(src: &Path, tgt: &Path, sl: Lang, tl: Lang, gold: Option<&Path>, cfg:
     }
     if let Some(g) = gold {
         let (p, r, f) = strict_prf(&read_gold(g)?, &beads);
-        out.push_str(&format!("strict_p: {p:.4}\nstrict_r: {r:.4}\nstrict_f1: {f:.4}\n"));
+        out.push_str(&format!(
+            "strict_p: {p:.4}\nstrict_r: {r:.4}\nstrict_f1: {f:.4}\n"
+        ));
     }
     Ok(out)
 }

@@ -85,7 +85,9 @@ fn model1(pairs: &[(Vec<u32>, Vec<u32>)], iterations: usize) -> Fast<(u32, u32),
             *v = count[k] / total[slot_e[k] as usize].max(1e-9);
         }
     }
-    slot.into_iter().map(|(key, k)| (key, t[k as usize])).collect()
+    slot.into_iter()
+        .map(|(key, k)| (key, t[k as usize]))
+        .collect()
 }
 
 /// Induces stem pairs from parallel bags of stem numbers (source stems, target stems).
@@ -107,7 +109,11 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
             .map(|(&k, _)| k)
             .collect();
         keys.sort_unstable();
-        let map: HashMap<u32, u32> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32 + 1)).collect();
+        let map: HashMap<u32, u32> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32 + 1))
+            .collect();
         (keys, map)
     };
     let (keys_s, map_s) = index(&freq_s);
@@ -128,7 +134,8 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
         corpus.push((a, b));
     }
     let fwd = model1(&corpus, p.iterations);
-    let swapped: Vec<(Vec<u32>, Vec<u32>)> = corpus.iter().map(|(a, b)| (b.clone(), a.clone())).collect();
+    let swapped: Vec<(Vec<u32>, Vec<u32>)> =
+        corpus.iter().map(|(a, b)| (b.clone(), a.clone())).collect();
     drop(corpus);
     let bwd = model1(&swapped, p.iterations);
     let mut kept: Vec<(u32, u32)> = cooc
@@ -166,7 +173,10 @@ mod tests {
             (vec![1, 3], vec![13, 11]),
             (vec![2, 3], vec![13, 12]),
         ];
-        let beads: Vec<(&[u32], &[u32])> = data.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+        let beads: Vec<(&[u32], &[u32])> = data
+            .iter()
+            .map(|(a, b)| (a.as_slice(), b.as_slice()))
+            .collect();
         let p = InduceParams {
             iterations: 8,
             min_prob: 0.3,

@@ -236,14 +236,25 @@ mod tests {
         t.insert("ол", 1);
         assert_eq!(t.lookup("қарашада", 7), &[11]);
         assert_eq!(t.lookup("ол", 7), &[1]);
-        assert!(t.lookup("олар", 7).is_empty(), "short forms match whole words only");
+        assert!(
+            t.lookup("олар", 7).is_empty(),
+            "short forms match whole words only"
+        );
         assert!(t.lookup("қарашадағылардың", 7).is_empty());
     }
 
     #[test]
     fn months_across_languages() {
-        for (lang, w) in [(Lang::Ru, "ноября"), (Lang::Kk, "қарашада"), (Lang::En, "november")] {
-            assert_eq!(Months::for_lang(lang).month(w, max_suffix(lang)), Some(11), "{w}");
+        for (lang, w) in [
+            (Lang::Ru, "ноября"),
+            (Lang::Kk, "қарашада"),
+            (Lang::En, "november"),
+        ] {
+            assert_eq!(
+                Months::for_lang(lang).month(w, max_suffix(lang)),
+                Some(11),
+                "{w}"
+            );
         }
     }
 

@@ -117,7 +117,7 @@ impl Default for AlignConfig {
             skip_cost: 3.0,
             merge_cost: 4.5,
             merge22_cost: 4.4,
-            merge31_cost: 6.0,
+            merge31_cost: -1.0,
             structure_cost: 2.0,
             band: 12,
             induce_min_prob: 0.2,
@@ -176,7 +176,13 @@ pub fn align(src: &[&str], tgt: &[&str], cfg: &AlignConfig) -> Vec<Bead> {
 }
 
 /// Aligns two sentence sequences of known languages.
-pub fn align_langs(src: &[&str], tgt: &[&str], sl: Lang, tl: Lang, cfg: &AlignConfig) -> Result<Vec<Bead>> {
+pub fn align_langs(
+    src: &[&str],
+    tgt: &[&str],
+    sl: Lang,
+    tl: Lang,
+    cfg: &AlignConfig,
+) -> Result<Vec<Bead>> {
     align_sides(
         Side {
             lang: sl,
@@ -324,7 +330,11 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
                 scorer: &scorer,
                 costs,
             }
-            .refine(&Level::from_features(&fs), &Level::from_features(&ft), &shapes);
+            .refine(
+                &Level::from_features(&fs),
+                &Level::from_features(&ft),
+                &shapes,
+            );
         }
     }
     Ok(beads_of(&scorer, &fs, &ft, &shapes))

@@ -197,8 +197,16 @@ impl Scorer {
         let s = &cfg.signals;
         let word = cfg.word_weight as f32;
         let mut by_kind = [0f32; kind::COUNT];
-        by_kind[kind::NUMBER as usize] = if s.numbers { cfg.number_weight as f32 } else { 0.0 };
-        by_kind[kind::PUNCT as usize] = if s.punctuation { cfg.punct_weight as f32 } else { 0.0 };
+        by_kind[kind::NUMBER as usize] = if s.numbers {
+            cfg.number_weight as f32
+        } else {
+            0.0
+        };
+        by_kind[kind::PUNCT as usize] = if s.punctuation {
+            cfg.punct_weight as f32
+        } else {
+            0.0
+        };
         by_kind[kind::NAME as usize] = if s.names { word } else { 0.0 };
         by_kind[kind::COGNATE as usize] = if s.cognates { word } else { 0.0 };
         by_kind[kind::SEED as usize] = if s.seed_lexicon { word } else { 0.0 };
@@ -262,7 +270,8 @@ impl Scorer {
                 for tok in tokens(t) {
                     if let Token::Word(w, true) = tok {
                         if w.chars().count() >= 3 {
-                            m.entry(normalize::name_key(w)).or_insert_with(|| w.to_string());
+                            m.entry(normalize::name_key(w))
+                                .or_insert_with(|| w.to_string());
                         }
                     }
                 }
@@ -346,7 +355,10 @@ impl Scorer {
                 }
                 Token::Mark(c) => {
                     let mut b = [0u8; 4];
-                    ids.push(concept(kind::PUNCT, fnv(&[c.encode_utf8(&mut b).as_bytes()])));
+                    ids.push(concept(
+                        kind::PUNCT,
+                        fnv(&[c.encode_utf8(&mut b).as_bytes()]),
+                    ));
                     marks += 1;
                 }
                 Token::Word(w, cap) => {
@@ -384,7 +396,10 @@ impl Scorer {
                     } else if self.use_cognates && n >= 5 {
                         let key = normalize::name_key(&lw);
                         if key.len() >= 5 {
-                            ids.push(concept(kind::COGNATE, fnv(&[b"c", prefix(&key, 5).as_bytes()])));
+                            ids.push(concept(
+                                kind::COGNATE,
+                                fnv(&[b"c", prefix(&key, 5).as_bytes()]),
+                            ));
                         }
                     }
                 }
@@ -393,7 +408,8 @@ impl Scorer {
         ids.sort_unstable();
         stems.sort_unstable();
         stems.dedup();
-        let weight = self.w.word * words as f32 + self.w.number * nums as f32 + self.w.punct * marks as f32;
+        let weight =
+            self.w.word * words as f32 + self.w.number * nums as f32 + self.w.punct * marks as f32;
         SentenceFeatures {
             chars: text.chars().count() as f32,
             ids,
@@ -422,7 +438,12 @@ impl Scorer {
         if !self.use_length {
             return 0.0;
         }
-        length_cost(src_chars as f64, tgt_chars as f64, self.ratio, self.variance)
+        length_cost(
+            src_chars as f64,
+            tgt_chars as f64,
+            self.ratio,
+            self.variance,
+        )
     }
 
     /// Probability-like score in [0, 1] that two runs are mutual translations: the calibrated
@@ -616,7 +637,11 @@ mod tests {
         let s = scorer(Lang::Ru, Lang::En);
         let a1 = s.features("В 1917 году прошёл съезд.", Side::Src, false);
         let a2 = s.features("Было 300 делегатов.", Side::Src, false);
-        let b = s.features("The congress met in 1917 and had 300 delegates.", Side::Tgt, false);
+        let b = s.features(
+            "The congress met in 1917 and had 300 delegates.",
+            Side::Tgt,
+            false,
+        );
         assert!(s.similarity(&[&a1, &a2], &[&b]) > s.similarity(&[&a1], &[&b]));
     }
 

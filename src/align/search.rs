@@ -174,6 +174,7 @@ const SHAPES: [(usize, usize); 9] = [
 /// (1 − the share of its evidence weight that the other side matches), times the number of
 /// sentences it stands for. A sentence merged into a bead without support costs as much as one
 /// paired with nothing.
+#[allow(clippy::too_many_arguments)]
 #[inline]
 fn uncovered(
     s: &Level,
@@ -185,7 +186,13 @@ fn uncovered(
     w: &[f32; kind::COUNT],
     pair: impl Fn(usize, usize) -> f32,
 ) -> f64 {
-    let cov = |m: f32, wt: f32| if wt > 0.0 { (m / wt).min(1.0) as f64 } else { 0.0 };
+    let cov = |m: f32, wt: f32| {
+        if wt > 0.0 {
+            (m / wt).min(1.0) as f64
+        } else {
+            0.0
+        }
+    };
     // a unit against a single unit: the cached pairwise match; against a run: a multiset
     // intersection with the run merged (a sum of pairwise matches would count a word the
     // run repeats twice, and make merging look better than it is)
@@ -258,11 +265,13 @@ impl Searcher<'_> {
     ) -> f64 {
         let c = &self.costs;
         if a == 0 || b == 0 {
-            let n: u32 = s.count[i - a..i].iter().sum::<u32>() + t.count[j - b..j].iter().sum::<u32>();
+            let n: u32 =
+                s.count[i - a..i].iter().sum::<u32>() + t.count[j - b..j].iter().sum::<u32>();
             // a sentence left out pays the premium over a pairing with no evidence at all
             return (c.skip + 0.5 * c.sim_weight) * n as f64;
         }
-        let sim_cost = c.sim_weight * uncovered(s, t, i, j, a, b, self.scorer.kind_weights(), pair) / 2.0;
+        let sim_cost =
+            c.sim_weight * uncovered(s, t, i, j, a, b, self.scorer.kind_weights(), pair) / 2.0;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
         let mut cost =
@@ -403,7 +412,10 @@ mod tests {
     use crate::model::Lang;
 
     fn level(scorer: &Scorer, texts: &[String], side: Side) -> Level {
-        let f: Vec<SentenceFeatures> = texts.iter().map(|t| scorer.features(t, side, false)).collect();
+        let f: Vec<SentenceFeatures> = texts
+            .iter()
+            .map(|t| scorer.features(t, side, false))
+            .collect();
         Level::from_features(&f)
     }
 
@@ -415,14 +427,33 @@ mod tests {
             .map(|k| format!("Sentence {k} says {} things", "many ".repeat(k % 7)))
             .collect();
         // delete every 11th target sentence
-        let tgt: Vec<String> = src.iter().enumerate().filter(|(k, _)| k % 11 != 5).map(|(_, s)| s.clone()).collect();
-        let (s, t) = (level(&scorer, &src, Side::Src), level(&scorer, &tgt, Side::Tgt));
+        let tgt: Vec<String> = src
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| k % 11 != 5)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let (s, t) = (
+            level(&scorer, &src, Side::Src),
+            level(&scorer, &tgt, Side::Tgt),
+        );
         let mut costs = cfg.search_costs();
         costs.full_cells = 100_000_000;
-        let full = Searcher { scorer: &scorer, costs }.align(s.clone(), t.clone());
+        let full = Searcher {
+            scorer: &scorer,
+            costs,
+        }
+        .align(s.clone(), t.clone());
         costs.full_cells = 10_000;
-        let banded = Searcher { scorer: &scorer, costs }.align(s, t);
+        let banded = Searcher {
+            scorer: &scorer,
+            costs,
+        }
+        .align(s, t);
         assert_eq!(full, banded);
-        assert_eq!(banded.iter().filter(|&&x| x == (1, 0)).count(), 3000 / 11 + 1);
+        assert_eq!(
+            banded.iter().filter(|&&x| x == (1, 0)).count(),
+            3000 / 11 + 1
+        );
     }
 }
