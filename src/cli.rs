@@ -3,10 +3,10 @@
 
 use crate::align::{self, AlignConfig};
 use crate::error::{Error, Result};
-use crate::export::{self, validate, TmxOptions};
+use crate::export::{self, review, validate, TmxOptions, TmxProfile};
 use crate::ingest;
 use crate::langid;
-use crate::model::{Lang, TranslationUnit, UnitSide, UnitType};
+use crate::model::{Lang, ParagraphKind, TranslationUnit, UnitSide, UnitType};
 use crate::normalize::{self, Profile};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
@@ -24,6 +24,10 @@ pub struct Cli {
     /// No progress bars.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Encoding of the input files (utf-8, utf-16le, utf-16be, cp1251, kz-1048, koi8-r, cp866,
+    /// iso-8859-5, …); detected per file when absent. Overrides the pipeline's `encoding` key.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub encoding: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,6 +55,10 @@ pub enum Command {
         /// Override the pipeline's output folder.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Let the pipeline file's `output` point outside its project folder (absolute paths,
+        /// `..`, symlinks leading out).
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Language of each paragraph (or of each line with --lines).
     Identify {
@@ -64,6 +72,15 @@ pub enum Command {
         file: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "export")]
         profile: Profile,
+        /// List each change instead of the text: line, column, code points before and after, rule.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Transliterate Cyrillic text to Latin with a standard scheme, line by line.
+    Translit {
+        #[arg(long, value_enum)]
+        scheme: normalize::Scheme,
+        file: Option<PathBuf>,
     },
     /// Split text into sentences, one per output line.
     Segment {
@@ -96,48 +113,38 @@ pub enum Command {
         #[arg(long)]
         dictionary: Option<PathBuf>,
     },
-    /// Benchmarks: `bench align` aligns two files and prints time, peak memory and (with --gold)
-    /// strict F1.
-    Bench {
-        #[command(subcommand)]
-        what: BenchWhat,
+    /// Check a TMX file from any tool; exit 1 when problems are found.
+    Validate {
+        file: PathBuf,
+        /// Also check the segment length limit of this profile (trados: 2,000 characters).
+        #[arg(long, default_value = "generic", value_parser = ["generic", "omegat", "trados", "memoq"])]
+        profile: String,
     },
-    /// Check a TMX file; exit 1 when problems are found.
-    Validate { file: PathBuf },
-}
-
-fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
-    Lang::parse_working(s)
-        .ok_or_else(|| Error::Usage(format!("{flag} {s}: unknown language; use kk, ru or en")))
-}
-
-/// Reads a file (or stdin when `None` or `-`) as text, with ingest's checks for files.
-fn read_input(file: Option<&Path>) -> Result<String> {
-    match file {
-        Some(p) if p != Path::new("-") => ingest::read_text(p).map(|(t, _)| t),
-        _ => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::read(Path::new("<stdin>"), e))?;
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                return Ok(String::new());
-            }
-            ingest::decode(Path::new("<stdin>"), buf).map(|(t, _)| t)
-        }
-    }
-}
-
-fn emit(out: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|e| Error::write(Path::new("<stdout>"), e))
+    /// Write a self-contained review page per pair (SRC-TGT.review.html) into a run's output folder.
+    Review { dir: PathBuf },
+    /// Apply a decisions file downloaded from a review page: writes SRC-TGT.reviewed.tmx/.jsonl.
+    ApplyReview {
+        decisions: PathBuf,
+        /// The run's output folder (default: the one recorded in the decisions file).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Print throughput figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Subcommand, Debug)]
-pub enum BenchWhat {
+pub enum BenchCommand {
+    /// Segmentation MB/s at 1× and 10× the input (FILE, or a built-in sample, repeated to --mb).
+    Segment {
+        file: Option<PathBuf>,
+        #[arg(long, default_value = "kk")]
+        lang: String,
+        /// Size of the 1× input in megabytes.
+        #[arg(long, default_value_t = 5.0)]
+        mb: f64,
+    },
     /// Align SRC and TGT (one sentence per line) and report wall time and peak memory.
     Align {
         #[arg(long)]
@@ -155,6 +162,42 @@ pub enum BenchWhat {
     },
 }
 
+fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
+    Lang::parse_working(s)
+        .ok_or_else(|| Error::Usage(format!("{flag} {s}: unknown language; use kk, ru or en")))
+}
+
+/// Reads a file (or stdin when `None` or `-`) as text, with ingest's checks for files; warnings
+/// (over-long lines cut, mixed encodings) go to stderr.
+fn read_input(file: Option<&Path>, enc: Option<ingest::TextEncoding>) -> Result<String> {
+    let (text, report) = match file {
+        Some(p) if p != Path::new("-") => ingest::read_text_with(p, enc)?,
+        _ => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::read(Path::new("<stdin>"), e))?;
+            // Blank input is not an error on stdin: line-by-line commands answer blank lines.
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                return Ok(String::from_utf8_lossy(&buf).into_owned());
+            }
+            ingest::decode_bytes(Path::new("<stdin>"), &buf, enc)?
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("tilmash: warning: {w}");
+    }
+    Ok(text)
+}
+
+fn emit(out: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::write(Path::new("<stdout>"), e))
+}
+
 fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<AlignConfig> {
     let mut cfg = match pipeline {
         Some(p) => Pipeline::load(p)?.config.align,
@@ -169,20 +212,34 @@ fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<
 /// Runs a parsed command line; returns the process exit code.
 pub fn execute(cli: Cli) -> Result<i32> {
     let opts = RunOptions { quiet: cli.quiet };
+    let enc = cli
+        .encoding
+        .as_deref()
+        .map(|l| ingest::TextEncoding::parse_or_err(l, "--encoding"))
+        .transpose()?;
     match cli.command {
         Command::Run {
             pipeline,
             input,
             output,
+            allow_outside,
         } => {
             let mut p = Pipeline::load(&pipeline)?;
             if let Some(i) = input {
                 p.input = i;
             }
-            if let Some(o) = output {
-                p.output = o;
+            match output {
+                Some(o) => p.output = o,
+                None if !allow_outside => p.check_output_inside()?,
+                None => {}
+            }
+            if enc.is_some() {
+                p.encoding = enc;
             }
             let s = pipeline::run(&p, opts)?;
+            for w in &s.warnings {
+                eprintln!("tilmash: warning: {w}");
+            }
             let mut out = format!(
                 "tilmash: {} documents → {}\n",
                 s.documents,
@@ -197,11 +254,17 @@ pub fn execute(cli: Cli) -> Result<i32> {
             for (pair, n) in &s.units {
                 out.push_str(&format!("  {pair}: {n} units\n"));
             }
+            let timings: Vec<String> = s
+                .timings_ms
+                .iter()
+                .map(|(stage, ms)| format!("{stage} {ms} ms"))
+                .collect();
+            out.push_str(&format!("  timings: {}\n", timings.join(", ")));
             emit(&out)?;
             Ok(0)
         }
         Command::Identify { file, lines } => {
-            let text = read_input(file.as_deref())?;
+            let text = read_input(file.as_deref(), enc)?;
             let mut out = String::new();
             if lines {
                 for line in text.lines() {
@@ -221,11 +284,30 @@ pub fn execute(cli: Cli) -> Result<i32> {
             emit(&out)?;
             Ok(0)
         }
-        Command::Normalize { file, profile } => {
-            let text = read_input(file.as_deref())?;
-            let mut out = String::with_capacity(text.len());
+        Command::Normalize {
+            file,
+            profile,
+            explain,
+        } => {
+            let text = read_input(file.as_deref(), enc)?;
+            let out = if explain {
+                normalize::explain_lines(&text, profile)
+            } else {
+                let mut out = String::with_capacity(text.len());
+                for line in text.lines() {
+                    out.push_str(&normalize::normalize(line, profile));
+                    out.push('\n');
+                }
+                out
+            };
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Translit { scheme, file } => {
+            let text = read_input(file.as_deref(), enc)?;
+            let mut out = String::with_capacity(text.len() * 2);
             for line in text.lines() {
-                out.push_str(&normalize::normalize(line, profile));
+                out.push_str(&normalize::transliterate(line, scheme));
                 out.push('\n');
             }
             emit(&out)?;
@@ -233,19 +315,23 @@ pub fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Segment { lang, file, raw } => {
             let lang = lang_arg(&lang, "--lang")?;
-            let text = read_input(file.as_deref())?;
-            let paragraphs: Vec<String> = if raw {
-                text.lines().map(str::to_string).collect()
+            let text = read_input(file.as_deref(), enc)?;
+            let paragraphs: Vec<(ParagraphKind, String)> = if raw {
+                text.lines()
+                    .map(|l| (ParagraphKind::Body, l.to_string()))
+                    .collect()
             } else {
-                ingest::build_paragraphs(&text)
+                // Paragraphs are rebuilt and markup residue dropped, but the characters of running
+                // text (citations, invisible marks) are kept, so the output lays over the input.
+                let opts = ingest::CleanOptions { keep_marks: true };
+                ingest::build_paragraphs_with(&text, opts)
                     .into_iter()
-                    .map(|p| p.text)
+                    .map(|p| (p.kind, p.text))
                     .collect()
             };
             let mut out = String::new();
-            for p in paragraphs {
-                let p = normalize::normalize(&p, Profile::Export);
-                for s in segment::split_str(&p, lang) {
+            for (kind, p) in paragraphs {
+                for s in segment::split_unit(&p, lang, kind) {
                     out.push_str(s);
                     out.push('\n');
                 }
@@ -268,7 +354,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let cfg = align_config(pipeline.as_deref(), dictionary)?;
             // sentences, and whether each starts a paragraph (known with --segment only)
             let load = |p: &Path, lang: Lang| -> Result<(Vec<String>, Vec<bool>)> {
-                let text = ingest::read_text(p)?.0;
+                let (text, report) = ingest::read_text_with(p, enc)?;
+                for w in &report.warnings {
+                    eprintln!("tilmash: warning: {w}");
+                }
                 let mut sents = Vec::new();
                 let mut starts = Vec::new();
                 if seg {
@@ -357,12 +446,12 @@ pub fn execute(cli: Cli) -> Result<i32> {
                         .collect();
                     export::write_tmx(
                         &units,
-                        &TmxOptions {
-                            src_lang: sl,
-                            tgt_lang: tl,
-                            origin: "tilmash align",
-                            flag_below: 0.5,
-                        },
+                        &TmxOptions::simple(
+                            sl,
+                            tl,
+                            "tilmash align",
+                            &[src_file.clone(), tgt_file.clone()],
+                        ),
                     )
                     .0
                 }
@@ -370,26 +459,54 @@ pub fn execute(cli: Cli) -> Result<i32> {
             emit(&out)?;
             Ok(0)
         }
-        Command::Bench {
-            what:
-                BenchWhat::Align {
-                    src,
-                    tgt,
-                    src_file,
-                    tgt_file,
-                    gold,
-                    pipeline,
-                },
-        } => {
+        Command::Bench(BenchCommand::Align {
+            src,
+            tgt,
+            src_file,
+            tgt_file,
+            gold,
+            pipeline,
+        }) => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let cfg = align_config(pipeline.as_deref(), None)?;
             let report = align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
             emit(&report)?;
             Ok(0)
         }
-        Command::Validate { file } => {
+        Command::Bench(BenchCommand::Segment { file, lang, mb }) => {
+            let lang = lang_arg(&lang, "--lang")?;
+            let seed = match file {
+                Some(f) => Some(read_input(Some(&f), enc)?),
+                None => None,
+            };
+            emit(&segment::bench::run(seed.as_deref(), lang, mb))?;
+            Ok(0)
+        }
+        Command::Review { dir } => {
+            let pages = review::write_review_pages(&dir)?;
+            let mut out = String::new();
+            for p in pages {
+                out.push_str(&format!("wrote {}\n", p.display()));
+            }
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::ApplyReview { decisions, dir } => {
+            let r = review::apply_review(&decisions, dir.as_deref())?;
+            let mut out = format!(
+                "{}: {} accepted, {} edited, {} rejected, {} unknown ids; {} units written\n",
+                r.pair, r.accepted, r.edited, r.rejected, r.unknown, r.written
+            );
+            for f in &r.files {
+                out.push_str(&format!("wrote {}\n", f.display()));
+            }
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Validate { file, profile } => {
             let bytes = std::fs::read(&file).map_err(|e| Error::read(&file, e))?;
-            let (problems, n) = validate::validate_tmx(&bytes);
+            let profile = TmxProfile::parse(&profile).unwrap_or_default();
+            let (problems, n) = validate::validate_tmx_profile(&bytes, profile);
             let mut out = String::new();
             for p in &problems {
                 out.push_str(&format!("{}:{}: {}\n", file.display(), p.line, p.message));

@@ -87,7 +87,7 @@ pub struct Paragraph {
 pub struct Sentence {
     pub index: usize,
     pub paragraph: usize,
-    /// Byte range inside the paragraph's (stripped) text.
+    /// Byte range inside the paragraph's (stripped) text as ingested, before normalization.
     pub span: Range<usize>,
     pub lang: Lang,
     pub lang_confidence: f32,

@@ -3,7 +3,7 @@
 
 use crate::align::{self, passages, AlignConfig};
 use crate::error::{Error, Result};
-use crate::export::{self, TmxOptions};
+use crate::export;
 use crate::fsutil::StagedFiles;
 use crate::ingest;
 use crate::langid;
@@ -21,12 +21,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Tmx,
-    Jsonl,
-}
+pub use crate::export::{ExportConfig, Format};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -47,19 +42,6 @@ pub struct NormalizeConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct SegmentConfig {}
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ExportConfig {
-    /// Units scoring below this are flagged `low-confidence` in TMX.
-    pub flag_below: f64,
-}
-
-impl Default for ExportConfig {
-    fn default() -> Self {
-        ExportConfig { flag_below: 0.5 }
-    }
-}
-
 /// The pipeline file, as written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +57,9 @@ pub struct PipelineConfig {
     pub pairs: Vec<String>,
     #[serde(default = "default_formats")]
     pub formats: Vec<Format>,
+    /// Encoding of every input file (e.g. "cp1251", "kz-1048"); detected per file when absent.
+    #[serde(default)]
+    pub encoding: Option<String>,
     #[serde(default)]
     pub identify: IdentifyConfig,
     #[serde(default)]
@@ -94,7 +79,7 @@ fn default_pairs() -> Vec<String> {
     vec!["ru-kk".into(), "ru-en".into(), "kk-en".into()]
 }
 fn default_formats() -> Vec<Format> {
-    vec![Format::Tmx, Format::Jsonl]
+    Format::ALL.to_vec()
 }
 
 /// A loaded, checked pipeline with paths resolved.
@@ -106,6 +91,8 @@ pub struct Pipeline {
     pub output: PathBuf,
     pub languages: Vec<Lang>,
     pub pairs: Vec<(Lang, Lang)>,
+    /// Forced input encoding (`encoding` key or `--encoding`); `None`: detect per file.
+    pub encoding: Option<ingest::TextEncoding>,
     pub config: PipelineConfig,
 }
 
@@ -164,6 +151,19 @@ impl Pipeline {
                 "key `input`: empty; give a file, folder or glob",
             ));
         }
+        let encoding = match &config.encoding {
+            Some(label) => Some(ingest::TextEncoding::parse(label).ok_or_else(|| {
+                Error::pipeline(
+                    path,
+                    format!("key `encoding`: unknown encoding \"{label}\"; use utf-8, utf-16le, utf-16be, cp1251, kz-1048, koi8-r, cp866 or iso-8859-5"),
+                )
+            })?),
+            None => None,
+        };
+        config
+            .export
+            .check()
+            .map_err(|why| Error::pipeline(path, why))?;
         if !(0.0..=1.0).contains(&config.align.min_score) {
             return Err(Error::pipeline(
                 path,
@@ -181,8 +181,92 @@ impl Pipeline {
             output: base.join(&config.output),
             languages,
             pairs,
+            encoding,
             config,
         })
+    }
+
+    /// The folder a pipeline file may write into: the folder holding the pipeline file, or its
+    /// parent when that folder is called `pipelines` (the layout tilmash ships:
+    /// `project/pipelines/x.toml` writing to `project/outputs/x`).
+    pub fn project_root(&self) -> PathBuf {
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if dir.file_name().is_some_and(|n| n == "pipelines") {
+            dir.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        } else {
+            dir
+        }
+    }
+
+    /// Refuses an `output` key that would make tilmash write outside `project_root()`: an
+    /// absolute path, `..` climbing out, or a symlink (anywhere on the way) leading out.
+    /// `--output` given on the command line is the user's own choice and is not checked.
+    pub fn check_output_inside(&self) -> Result<()> {
+        let key = &self.config.output;
+        let refuse = |why: String| {
+            Err(Error::pipeline(
+                &self.path,
+                format!("key `output`: \"{key}\" {why}; keep outputs inside {} or pass --allow-outside (or --output DIR)", self.project_root().display()),
+            ))
+        };
+        let rel = Path::new(key);
+        if rel.is_absolute() || rel.has_root() || key.starts_with('~') {
+            return refuse("is an absolute path".into());
+        }
+        let root = self.project_root();
+        let Ok(root_real) = root.canonicalize() else {
+            return refuse(format!(
+                "cannot be checked ({} cannot be resolved)",
+                root.display()
+            ));
+        };
+        // Resolve symlinks on the part of the path that exists, then walk the rest lexically.
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut existing = dir.join(rel);
+        let mut rest: Vec<std::ffi::OsString> = Vec::new();
+        let real = loop {
+            if let Ok(r) = existing.canonicalize() {
+                break r;
+            }
+            match (existing.components().next_back(), existing.parent()) {
+                (Some(last), Some(parent)) if !parent.as_os_str().is_empty() => {
+                    rest.push(last.as_os_str().to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => return refuse("cannot be resolved".into()),
+            }
+        };
+        let mut full = real;
+        for part in rest.iter().rev() {
+            full.push(part);
+        }
+        // `..` in the part that does not exist yet cannot be resolved by the file system.
+        let mut clean = PathBuf::new();
+        for c in full.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    clean.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => clean.push(other.as_os_str()),
+            }
+        }
+        if !clean.starts_with(&root_real) {
+            return refuse(format!(
+                "resolves to {}, outside the pipeline's project folder",
+                clean.display()
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -224,6 +308,51 @@ pub fn ingest_inputs(input: &Path, opts: RunOptions) -> Result<Vec<Document>> {
     docs.into_iter().collect()
 }
 
+/// Ingest, identify, normalize and segment one file as one unit of work, streaming it in chunks
+/// of `ingest::CHUNK_BYTES` so a worker holds one chunk of raw text at a time (plus the sentences
+/// it keeps for alignment). For files under one chunk the result equals
+/// `segment_document(ingest_file(..))`.
+pub fn ingest_and_segment_file(
+    path: &Path,
+    id: String,
+    encoding: Option<ingest::TextEncoding>,
+    cfg: &PipelineConfig,
+) -> Result<(SegmentedDocument, ingest::StreamReport)> {
+    let mut seg = SegmentedDocument {
+        id: id.clone(),
+        encoding: String::new(),
+        paragraph_count: 0,
+        paragraph_langs: Vec::new(),
+        sentences: Vec::new(),
+    };
+    let report = ingest::stream_text(path, encoding, ingest::CHUNK_BYTES, |chunk, offset| {
+        let mut paragraphs = ingest::build_paragraphs(chunk);
+        for p in &mut paragraphs {
+            p.span = p.span.start + offset..p.span.end + offset;
+        }
+        let mut doc = Document {
+            id: id.clone(),
+            path: path.to_path_buf(),
+            encoding: String::new(),
+            paragraphs,
+        };
+        identify_document(&mut doc);
+        let part = segment_document(&doc, cfg);
+        let (pbase, sbase) = (seg.paragraph_count, seg.sentences.len());
+        seg.sentences
+            .extend(part.sentences.into_iter().map(|mut s| {
+                s.index += sbase;
+                s.paragraph += pbase;
+                s
+            }));
+        seg.paragraph_count += part.paragraph_count;
+        seg.paragraph_langs.extend(part.paragraph_langs);
+        Ok(())
+    })?;
+    seg.encoding = report.encoding.name();
+    Ok((seg, report))
+}
+
 /// Stage 2: language of every paragraph.
 pub fn identify_document(doc: &mut Document) {
     for p in &mut doc.paragraphs {
@@ -239,17 +368,32 @@ pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocume
     let override_at = cfg.identify.sentence_override.unwrap_or(0.75);
     let mut sentences = Vec::new();
     for (pi, p) in doc.paragraphs.iter().enumerate() {
-        let text = if cfg.normalize.keep_original {
-            p.text.clone()
+        // With `keep_original` the exported text is the paragraph byte for byte; otherwise the
+        // export profile's repairs, with a map so sentence spans still point into the source.
+        let (text, offsets) = if cfg.normalize.keep_original {
+            (p.text.clone(), None)
         } else {
-            normalize::normalize(&p.text, Profile::Export)
+            let n = normalize::normalize_tracked(&p.text, Profile::Export);
+            (n.text, Some(n.map))
         };
         let seg_lang = if p.lang == Lang::Und {
             Lang::En
         } else {
             p.lang
         };
-        for span in segment::split(&text, seg_lang) {
+        // A reference-list entry is one unit ("Nurpeisov K. Alash. Almaty, 1995." is not three).
+        let spans = if p.kind == ParagraphKind::Reference {
+            let lead = text.len() - text.trim_start().len();
+            let t = text.trim();
+            if t.is_empty() {
+                vec![]
+            } else {
+                std::iter::once(lead..lead + t.len()).collect()
+            }
+        } else {
+            segment::split(&text, seg_lang)
+        };
+        for span in spans {
             let s = &text[span.clone()];
             let mut lang = p.lang;
             let mut conf = p.lang_confidence;
@@ -264,7 +408,9 @@ pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocume
             sentences.push(Sentence {
                 index: sentences.len(),
                 paragraph: pi,
-                span,
+                span: offsets
+                    .as_ref()
+                    .map_or(span.clone(), |m| m.source_range(span.clone())),
                 lang,
                 lang_confidence: conf,
                 kind: p.kind,
@@ -407,17 +553,17 @@ pub struct Summary {
     pub units: BTreeMap<String, usize>,
     pub score_bands: BTreeMap<String, BTreeMap<String, usize>>,
     pub files: Vec<String>,
+    /// Over-long lines cut, mixed encodings: one line each, naming the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// What the export stage wrote and dropped, per pair (histograms, filters, dedup).
+    pub export: Option<export::ExportReport>,
+    /// The `[export]` settings used (apply-review re-exports with them).
+    pub export_config: Option<ExportConfig>,
+    /// Stage timings; printed on stdout, never written to summary.json so that re-runs give
+    /// byte-identical outputs.
+    #[serde(skip)]
     pub timings_ms: BTreeMap<String, u64>,
-}
-
-fn band(score: f64) -> &'static str {
-    if score >= 0.8 {
-        "0.8-1.0"
-    } else if score >= 0.5 {
-        "0.5-0.8"
-    } else {
-        "0.0-0.5"
-    }
 }
 
 /// Runs the whole pipeline and writes its outputs atomically. Returns the summary.
@@ -433,28 +579,31 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
         clock = Instant::now();
     };
 
-    let mut docs = ingest_inputs(&p.input, opts)?;
-    lap("ingest", &mut summary);
-
-    let pb = progress("identify", docs.len(), opts);
-    docs.par_iter_mut().for_each(|d| {
-        identify_document(d);
-        pb.inc(1);
-    });
-    pb.finish_and_clear();
-    lap("identify", &mut summary);
-
-    let pb = progress("segment", docs.len(), opts);
-    let segmented: Vec<SegmentedDocument> = docs
+    // One unit of work per file: ingest → identify → normalize → segment, streamed in chunks.
+    let files = ingest::collect_inputs(&p.input)?;
+    let root = if p.input.is_dir() {
+        Some(p.input.as_path())
+    } else {
+        None
+    };
+    let pb = progress("ingest", files.len(), opts);
+    let results: Vec<Result<(SegmentedDocument, ingest::StreamReport)>> = files
         .par_iter()
-        .map(|d| {
-            let s = segment_document(d, &p.config);
+        .map(|f| {
+            let id = ingest::document_id(f, root);
+            let r = ingest_and_segment_file(f, id, p.encoding, &p.config);
             pb.inc(1);
-            s
+            r
         })
         .collect();
     pb.finish_and_clear();
-    lap("normalize+segment", &mut summary);
+    let mut segmented = Vec::with_capacity(results.len());
+    for r in results {
+        let (doc, report) = r?;
+        summary.warnings.extend(report.warnings);
+        segmented.push(doc);
+    }
+    lap("ingest+identify+normalize+segment", &mut summary);
 
     let pb = progress("align", p.pairs.len(), opts);
     let per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)> = p
@@ -469,14 +618,11 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     pb.finish_and_clear();
     lap("align", &mut summary);
 
-    summary.documents = docs.len();
-    for d in &docs {
+    summary.documents = segmented.len();
+    for d in &segmented {
         summary.encodings.insert(d.id.clone(), d.encoding.clone());
-        for para in &d.paragraphs {
-            *summary
-                .paragraphs
-                .entry(para.lang.code().into())
-                .or_default() += 1;
+        for lang in &d.paragraph_langs {
+            *summary.paragraphs.entry(lang.code().into()).or_default() += 1;
         }
     }
     for d in &segmented {
@@ -486,41 +632,29 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     }
 
     let mut staged = StagedFiles::new();
-    for ((a, b), units) in &per_pair {
-        let pair = format!("{}-{}", a.code(), b.code());
-        let mut written = 0;
-        if p.config.formats.contains(&Format::Tmx) {
-            let opts = TmxOptions {
-                src_lang: *a,
-                tgt_lang: *b,
-                origin: &p.name,
-                flag_below: p.config.export.flag_below,
-            };
-            let (xml, n) = export::write_tmx(units, &opts);
-            written = n;
-            let name = format!("{pair}.tmx");
-            staged.stage(&p.output.join(&name), xml.as_bytes())?;
-            summary.files.push(name);
-        }
-        if p.config.formats.contains(&Format::Jsonl) {
-            let jsonl = export::write_jsonl(units);
-            written = jsonl.lines().count();
-            let name = format!("{pair}.jsonl");
-            staged.stage(&p.output.join(&name), jsonl.as_bytes())?;
-            summary.files.push(name);
-        }
-        summary.units.insert(pair.clone(), written);
-        let bands = summary.score_bands.entry(pair).or_default();
-        for k in ["0.0-0.5", "0.5-0.8", "0.8-1.0"] {
-            bands.insert(k.into(), 0);
-        }
-        for u in units
-            .iter()
-            .filter(|u| !u.src.text.trim().is_empty() && !u.tgt.text.trim().is_empty())
-        {
-            *bands.entry(band(u.score).into()).or_default() += 1;
+    let input_files = files;
+    let report = export::write_run(
+        &export::ExportInput {
+            name: &p.name,
+            output: &p.output,
+            formats: &p.config.formats,
+            config: &p.config.export,
+            docs: &segmented,
+            input_files: &input_files,
+            per_pair: &per_pair,
+        },
+        &mut staged,
+    )?;
+    for (pair, r) in &report.pairs {
+        summary.units.insert(pair.clone(), r.units);
+        let bands = summary.score_bands.entry(pair.clone()).or_default();
+        for (k, range) in [("0.0-0.5", 0..5), ("0.5-0.8", 5..8), ("0.8-1.0", 8..10)] {
+            bands.insert(k.into(), r.histogram[range].iter().sum());
         }
     }
+    summary.files = report.files.clone();
+    summary.export = Some(report);
+    summary.export_config = Some(p.config.export.clone());
     lap("export", &mut summary);
     summary.files.push("summary.json".into());
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;

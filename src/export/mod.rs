@@ -1,8 +1,168 @@
-//! Export: TMX 1.4b for CAT tools, JSONL for machines, and TMX validation.
+//! Export: the last stage. Turns aligned units into what people use: TMX 1.4b in four profiles
+//! for CAT tools, JSONL / Moses text / TSV for NLP teams, a sentence file that carries each
+//! document's context for the review page, score histograms, SVG charts and an HTML index.
+//! Also the review round trip (`review`, `apply-review`) and the TMX validator.
 
+pub mod config;
 pub mod jsonl;
+pub mod nlp;
+pub mod report;
+pub mod review;
 pub mod tmx;
+pub mod tmx_read;
+pub mod units;
 pub mod validate;
 
-pub use jsonl::{write_jsonl, JsonlUnit};
-pub use tmx::{write_tmx, TmxOptions};
+pub use config::{ExportConfig, Format, LangCodes, OverLong, TmxProfile};
+pub use jsonl::{read_jsonl, write_jsonl, write_jsonl_units, JsonlUnit, Provenance};
+pub use tmx::{write_tmx, write_tmx_units, TmxOptions};
+pub use units::{build_units, UnitCounts};
+
+use crate::error::Result;
+use crate::fsutil::StagedFiles;
+use crate::model::{Lang, SegmentedDocument, TranslationUnit};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What the export stage reports for one pair (part of `summary.json`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PairReport {
+    /// Units written (the same in every format).
+    pub units: usize,
+    /// What happened to the aligner's units on the way (filters, dedup, over-long).
+    pub counts: UnitCounts,
+    /// Score histogram: ten bins of width 0.1, `counts[i]` = units with score in
+    /// `[i/10, (i+1)/10)` (the last bin includes 1.0).
+    pub histogram: Vec<usize>,
+    /// Files written for this pair.
+    pub files: Vec<String>,
+}
+
+/// What the export stage reports for the run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ExportReport {
+    pub profile: TmxProfile,
+    pub lang_codes: LangCodes,
+    /// `creationdate` written in every TMX header and where it came from.
+    pub creation_date: String,
+    pub creation_date_source: String,
+    pub max_segment_chars: Option<usize>,
+    pub pairs: BTreeMap<String, PairReport>,
+    /// Files written by the export stage, in order (summary.json excluded).
+    pub files: Vec<String>,
+}
+
+/// Everything the export stage needs from the run.
+pub struct ExportInput<'a> {
+    /// Pipeline name: TMX `o-tmf`, page titles.
+    pub name: &'a str,
+    pub output: &'a Path,
+    pub formats: &'a [Format],
+    pub config: &'a ExportConfig,
+    pub docs: &'a [SegmentedDocument],
+    /// Input files, for the default `creationdate` (their newest modification time).
+    pub input_files: &'a [PathBuf],
+    pub per_pair: &'a [((Lang, Lang), Vec<TranslationUnit>)],
+}
+
+pub fn pair_name(a: Lang, b: Lang) -> String {
+    format!("{}-{}", a.code(), b.code())
+}
+
+/// Ten bins of width 0.1 over [0, 1].
+pub fn histogram(scores: impl Iterator<Item = f64>) -> Vec<usize> {
+    let mut h = vec![0; 10];
+    for s in scores {
+        let i = ((s.clamp(0.0, 1.0) * 10.0).floor() as usize).min(9);
+        h[i] += 1;
+    }
+    h
+}
+
+/// Writes every export file for a run into `staged` (committed by the caller together with
+/// `summary.json`). Deterministic: the same inputs and config give byte-identical files.
+pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<ExportReport> {
+    let cfg = input.config;
+    let (creation_date, source) = config::creation_date(cfg, input.input_files);
+    let mut report = ExportReport {
+        profile: cfg.profile,
+        lang_codes: cfg.lang_codes(),
+        creation_date: creation_date.clone(),
+        creation_date_source: source,
+        max_segment_chars: cfg.max_segment_chars(),
+        ..Default::default()
+    };
+    let out = input.output;
+    let mut stage = |name: String, bytes: &[u8], files: &mut Vec<String>| -> Result<()> {
+        staged.stage(&out.join(&name), bytes)?;
+        files.push(name);
+        Ok(())
+    };
+    for ((a, b), raw) in input.per_pair {
+        let pair = pair_name(*a, *b);
+        let (units, counts) = build_units(raw, input.docs, cfg);
+        let mut files = Vec::new();
+        if input.formats.contains(&Format::Tmx) {
+            let opts = TmxOptions {
+                src_lang: *a,
+                tgt_lang: *b,
+                origin: input.name,
+                flag_below: cfg.flag_below,
+                profile: cfg.profile,
+                lang_codes: cfg.lang_codes(),
+                creation_date: creation_date.clone(),
+            };
+            stage(
+                format!("{pair}.tmx"),
+                write_tmx_units(&units, &opts).as_bytes(),
+                &mut files,
+            )?;
+        }
+        if input.formats.contains(&Format::Jsonl) {
+            stage(
+                format!("{pair}.jsonl"),
+                write_jsonl_units(&units).as_bytes(),
+                &mut files,
+            )?;
+        }
+        if input.formats.contains(&Format::Moses) {
+            let (s, t) = nlp::moses(&units);
+            stage(format!("{pair}.{}", a.code()), s.as_bytes(), &mut files)?;
+            stage(format!("{pair}.{}", b.code()), t.as_bytes(), &mut files)?;
+        }
+        if input.formats.contains(&Format::Tsv) {
+            stage(
+                format!("{pair}.tsv"),
+                nlp::tsv(&units).as_bytes(),
+                &mut files,
+            )?;
+        }
+        let hist = histogram(units.iter().map(|u| u.score));
+        stage(
+            format!("{pair}.scores.svg"),
+            report::score_chart(&pair, &hist).as_bytes(),
+            &mut files,
+        )?;
+        report.files.extend(files.iter().cloned());
+        report.pairs.insert(
+            pair,
+            PairReport {
+                units: units.len(),
+                counts,
+                histogram: hist,
+                files,
+            },
+        );
+    }
+    let mut files = Vec::new();
+    stage(
+        review::SENTENCES_FILE.to_string(),
+        review::sentences_file(input.docs).as_bytes(),
+        &mut files,
+    )?;
+    let index = report::index_html(input.name, input.docs.len(), &report, out);
+    stage("index.html".to_string(), index.as_bytes(), &mut files)?;
+    report.files.extend(files);
+    Ok(report)
+}

@@ -1,15 +1,42 @@
-//! TMX 1.4b writer (level 1: plain text, escaped).
+//! TMX 1.4b writer (level 1: plain text, escaped), in four profiles (see `TmxProfile`).
 
-use crate::model::{Lang, TranslationUnit};
+use super::config::{LangCodes, TmxProfile};
+use super::jsonl::JsonlUnit;
+use crate::model::{Lang, TranslationUnit, UnitType};
 use std::fmt::Write as _;
 
 pub struct TmxOptions<'a> {
     pub src_lang: Lang,
     pub tgt_lang: Lang,
-    /// `o-tmf` and note text: usually the pipeline's name.
+    /// `o-tmf`: usually the pipeline's name.
     pub origin: &'a str,
     /// Beads below this score get `x-flag = low-confidence` so reviewers can filter them.
     pub flag_below: f64,
+    pub profile: TmxProfile,
+    pub lang_codes: LangCodes,
+    /// `YYYYMMDDThhmmssZ`, see `config::creation_date`.
+    pub creation_date: String,
+}
+
+impl<'a> TmxOptions<'a> {
+    /// Generic profile, short codes, the date `config::creation_date` gives for `inputs`: for
+    /// one-off commands such as `align`.
+    pub fn simple(
+        src_lang: Lang,
+        tgt_lang: Lang,
+        origin: &'a str,
+        inputs: &[std::path::PathBuf],
+    ) -> Self {
+        TmxOptions {
+            src_lang,
+            tgt_lang,
+            origin,
+            flag_below: 0.5,
+            profile: TmxProfile::Generic,
+            lang_codes: LangCodes::Short,
+            creation_date: super::config::creation_date(&Default::default(), inputs).0,
+        }
+    }
 }
 
 /// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
@@ -21,15 +48,14 @@ pub fn escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            // A raw CR would be read back as LF (XML end-of-line handling): keep it as a reference.
+            '\r' => out.push_str("&#13;"),
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c if crate::normalize::is_forbidden_control(c) && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
     }
     out
-}
-
-fn prop(out: &mut String, kind: &str, value: &str) {
-    let _ = writeln!(out, "      <prop type=\"{kind}\">{}</prop>", escape(value));
 }
 
 fn join_indices(ix: &[usize]) -> String {
@@ -39,64 +65,150 @@ fn join_indices(ix: &[usize]) -> String {
         .join(",")
 }
 
-/// Renders a TMX document. Units with an empty side are skipped; returns the text and the
-/// number of units written.
-pub fn write_tmx(units: &[TranslationUnit], opts: &TmxOptions) -> (String, usize) {
+pub fn unit_type_name(t: UnitType) -> &'static str {
+    match t {
+        UnitType::Parallel => "parallel",
+        UnitType::Comparable => "comparable",
+    }
+}
+
+struct Props<'a> {
+    out: &'a mut String,
+    trados: bool,
+}
+
+impl Props<'_> {
+    /// Trados Studio reads custom fields from `x-NAME:TYPE` props (its own exports use this
+    /// form); other tools take the plain `x-NAME`.
+    fn add(&mut self, name: &str, value: &str, multiple: bool) {
+        let kind = match (self.trados, multiple) {
+            (false, _) => name.to_string(),
+            (true, false) => format!("{name}:SingleString"),
+            (true, true) => format!("{name}:MultipleString"),
+        };
+        let _ = writeln!(
+            self.out,
+            "      <prop type=\"{}\">{}</prop>",
+            escape(&kind),
+            escape(value)
+        );
+    }
+}
+
+/// Renders units as a TMX document. Units with an empty side are skipped (none should reach
+/// here). The source language's `<tuv>` comes first.
+pub fn write_tmx_units(units: &[JsonlUnit], opts: &TmxOptions) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n");
     out.push_str("<tmx version=\"1.4\">\n");
     let _ = writeln!(
         out,
-        "  <header creationtool=\"tilmash\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"{}\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\"/>",
+        "  <header creationtool=\"tilmash\" creationtoolversion=\"{}\" segtype=\"sentence\" o-tmf=\"{}\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\" creationdate=\"{}\" creationid=\"tilmash\">",
         env!("CARGO_PKG_VERSION"),
         escape(opts.origin),
-        opts.src_lang.code()
+        opts.lang_codes.tag(opts.src_lang),
+        escape(&opts.creation_date),
     );
-    out.push_str("  <body>\n");
-    let mut written = 0;
+    let _ = writeln!(
+        out,
+        "    <prop type=\"x-tilmash-profile\">{}</prop>",
+        opts.profile.name()
+    );
+    out.push_str("  </header>\n  <body>\n");
+    let per_unit_dates = matches!(opts.profile, TmxProfile::Trados | TmxProfile::Memoq);
     for u in units {
-        let (src, tgt) = (escape(u.src.text.trim()), escape(u.tgt.text.trim()));
+        let (src, tgt) = (escape(u.src.trim()), escape(u.tgt.trim()));
         if src.is_empty() || tgt.is_empty() {
             continue;
         }
-        written += 1;
-        let _ = writeln!(out, "    <tu tuid=\"{written}\">");
-        prop(&mut out, "x-score", &format!("{:.4}", u.score));
-        prop(&mut out, "x-type", serde_plain(&u.unit_type));
-        prop(&mut out, "x-bead", &u.bead);
-        prop(&mut out, "x-src-doc", &u.src.doc);
-        prop(&mut out, "x-src-sentences", &join_indices(&u.src.sentences));
-        prop(&mut out, "x-tgt-doc", &u.tgt.doc);
-        prop(&mut out, "x-tgt-sentences", &join_indices(&u.tgt.sentences));
-        if u.score < opts.flag_below {
-            prop(&mut out, "x-flag", "low-confidence");
+        let mut attrs = format!("tuid=\"{}\"", escape(&u.id));
+        if per_unit_dates {
+            let _ = write!(
+                attrs,
+                " creationdate=\"{}\" creationid=\"tilmash\"",
+                escape(&opts.creation_date)
+            );
         }
-        for (lang, text) in [(u.src.lang, &src), (u.tgt.lang, &tgt)] {
+        if let Some(r) = u.review.as_ref().filter(|r| !r.reviewer.is_empty()) {
+            let _ = write!(attrs, " changeid=\"{}\"", escape(&r.reviewer));
+        }
+        let _ = writeln!(out, "    <tu {attrs}>");
+        let mut p = Props {
+            out: &mut out,
+            trados: opts.profile == TmxProfile::Trados,
+        };
+        p.add("x-score", &format!("{:.4}", u.score), false);
+        p.add("x-type", unit_type_name(u.unit_type), false);
+        p.add("x-bead", &u.bead, false);
+        p.add("x-src-doc", &u.src_doc, false);
+        p.add("x-src-sentences", &join_indices(&u.src_sentences), false);
+        p.add("x-tgt-doc", &u.tgt_doc, false);
+        p.add("x-tgt-sentences", &join_indices(&u.tgt_sentences), false);
+        if u.score < opts.flag_below {
+            p.add("x-flag", "low-confidence", false);
+        }
+        if let Some(s) = &u.split {
+            p.add("x-split", s, false);
+        }
+        for d in &u.duplicates {
+            p.add(
+                "x-duplicate",
+                &format!(
+                    "{}#{} = {}#{} ({}, {:.4})",
+                    d.src_doc,
+                    join_indices(&d.src_sentences),
+                    d.tgt_doc,
+                    join_indices(&d.tgt_sentences),
+                    d.dedup,
+                    d.score
+                ),
+                true,
+            );
+        }
+        match &u.review {
+            None => p.add("x-review", "unreviewed", false),
+            Some(r) => {
+                p.add("x-review", &r.state, false);
+                if !r.reviewer.is_empty() {
+                    p.add("x-reviewer", &r.reviewer, false);
+                }
+                if let Some(o) = &r.original_src {
+                    p.add("x-original-src", o, false);
+                }
+                if let Some(o) = &r.original_tgt {
+                    p.add("x-original-tgt", o, false);
+                }
+            }
+        }
+        for (lang, text) in [(u.src_lang, &src), (u.tgt_lang, &tgt)] {
             let _ = writeln!(
                 out,
                 "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
-                lang.code(),
+                opts.lang_codes.tag(lang),
                 text
             );
         }
         out.push_str("    </tu>\n");
     }
     out.push_str("  </body>\n</tmx>\n");
-    (out, written)
+    out
 }
 
-fn serde_plain(t: &crate::model::UnitType) -> &'static str {
-    match t {
-        crate::model::UnitType::Parallel => "parallel",
-        crate::model::UnitType::Comparable => "comparable",
-    }
+/// Renders aligner units (no filters, no dedup); returns the text and the number of units.
+pub fn write_tmx(units: &[TranslationUnit], opts: &TmxOptions) -> (String, usize) {
+    let v: Vec<JsonlUnit> = units
+        .iter()
+        .map(JsonlUnit::from)
+        .filter(|u| !u.src.is_empty() && !u.tgt.is_empty())
+        .collect();
+    (write_tmx_units(&v, opts), v.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{UnitSide, UnitType};
+    use crate::model::UnitSide;
 
     fn unit(src: &str, tgt: &str) -> TranslationUnit {
         TranslationUnit {
@@ -120,17 +232,29 @@ mod tests {
 
     #[test]
     fn escapes_and_skips_empty() {
-        let opts = TmxOptions {
-            src_lang: Lang::Ru,
-            tgt_lang: Lang::En,
-            origin: "t",
-            flag_below: 0.5,
-        };
+        let opts = TmxOptions::simple(Lang::Ru, Lang::En, "t", &[]);
         let (xml, n) = write_tmx(&[unit("a < b & \u{1}c", "x \"y\""), unit("  ", "z")], &opts);
         assert_eq!(n, 1);
         assert!(xml.contains("<seg>a &lt; b &amp; c</seg>"));
         assert!(xml.contains("<seg>x &quot;y&quot;</seg>"));
         assert!(xml.contains("xml:lang=\"ru\""));
         assert!(!xml.contains("low-confidence"));
+        assert!(xml.contains("<prop type=\"x-review\">unreviewed</prop>"));
+    }
+
+    #[test]
+    fn trados_profile_uses_regions_typed_fields_and_unit_dates() {
+        let mut opts = TmxOptions::simple(Lang::Ru, Lang::En, "t", &[]);
+        opts.profile = TmxProfile::Trados;
+        opts.lang_codes = LangCodes::Region;
+        opts.creation_date = "20260101T000000Z".into();
+        let (xml, _) = write_tmx(&[unit("а", "b")], &opts);
+        assert!(xml.contains("srclang=\"ru-RU\""));
+        assert!(xml.contains("<tuv xml:lang=\"en-US\">"));
+        assert!(xml.contains("<prop type=\"x-score:SingleString\">0.9000</prop>"));
+        assert!(xml.contains("creationdate=\"20260101T000000Z\" creationid=\"tilmash\">"));
+        let ru = xml.find("xml:lang=\"ru-RU\"").unwrap();
+        let en = xml.find("xml:lang=\"en-US\"").unwrap();
+        assert!(ru < en, "source tuv first");
     }
 }

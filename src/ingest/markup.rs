@@ -16,8 +16,22 @@ pub enum LineClass {
 
 const IMAGE_EXTS: [&str; 7] = [".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".bmp"];
 
-/// Cleans one line and classifies it. `in_references` is true after a references heading.
+/// What cleaning may remove from the text of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CleanOptions {
+    /// Keep citation brackets ("[6]", "[18, p. 45]"), lone stars and `__` in the text:
+    /// `tilmash segment` keeps the characters of running text so that its sentences can be laid
+    /// over the input (HTML tags, `<sup>` marks, paired emphasis and backslash escapes still go).
+    pub keep_marks: bool,
+}
+
+/// Cleans one line and classifies it.
 pub fn clean_line(raw: &str) -> LineClass {
+    clean_line_with(raw, CleanOptions::default())
+}
+
+/// [`clean_line`] with options.
+pub fn clean_line_with(raw: &str, opts: CleanOptions) -> LineClass {
     let line = raw.trim();
     if line.is_empty() {
         return LineClass::Drop;
@@ -46,7 +60,7 @@ pub fn clean_line(raw: &str) -> LineClass {
             rest = after;
         }
     }
-    let text = strip_inline(rest);
+    let text = strip_inline_with(rest, opts);
     let text = text.trim().to_string();
     if text.is_empty() || text.chars().all(|c| !c.is_alphanumeric()) || is_bare_number(&text) {
         return LineClass::Drop;
@@ -120,6 +134,11 @@ fn is_citation_body(body: &str) -> bool {
 /// Removes inline markup: `<sup>n</sup>` marks, other HTML tags, markdown emphasis and escapes,
 /// links (keeping their text), and citation brackets (with the space before them).
 pub fn strip_inline(s: &str) -> String {
+    strip_inline_with(s, CleanOptions::default())
+}
+
+/// [`strip_inline`] with options.
+pub fn strip_inline_with(s: &str, opts: CleanOptions) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     let b = s.as_bytes();
@@ -151,6 +170,34 @@ pub fn strip_inline(s: &str) -> String {
                 out.push(b[i + 1] as char);
                 i += 2;
             }
+            '*' if opts.keep_marks => {
+                // Only paired emphasis goes: "*Introduction*", "**REFERENCES**"; a star in
+                // running text ("Кучи* Пока", "***") stays.
+                let run = rest.chars().take_while(|&c| c == '*').count();
+                let prev_ok = out.chars().last().is_none_or(|c| !c.is_alphanumeric());
+                let inner = &rest[run..];
+                let marker = &rest[..run];
+                let close = inner.find(marker).filter(|&p| {
+                    p > 0
+                        && !inner[..p].starts_with(char::is_whitespace)
+                        && !inner[..p].ends_with(char::is_whitespace)
+                        && !inner[..p].contains('*')
+                        && inner[p + run..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| !c.is_alphanumeric())
+                });
+                match close {
+                    Some(p) if run <= 3 && prev_ok => {
+                        out.push_str(&strip_inline_with(&inner[..p], opts));
+                        i += run + p + run;
+                    }
+                    _ => {
+                        out.push_str(marker);
+                        i += run;
+                    }
+                }
+            }
             '*' => {
                 // Emphasis marks; a lone '*' between spaces is kept.
                 let prev_space = out.chars().last().is_none_or(char::is_whitespace);
@@ -160,11 +207,11 @@ pub fn strip_inline(s: &str) -> String {
                 }
                 i += 1;
             }
-            '_' if rest.starts_with("__") => i += 2,
+            '_' if !opts.keep_marks && rest.starts_with("__") => i += 2,
             '[' => {
                 if let Some(close) = rest.find(']') {
                     let inner = &rest[1..close];
-                    if is_citation_body(inner) {
+                    if !opts.keep_marks && is_citation_body(inner) {
                         while out.ends_with([' ', '\u{a0}']) {
                             out.pop();
                         }
@@ -173,7 +220,7 @@ pub fn strip_inline(s: &str) -> String {
                     }
                     if rest[close + 1..].starts_with('(') {
                         if let Some(paren) = rest[close + 1..].find(')') {
-                            out.push_str(&strip_inline(inner));
+                            out.push_str(&strip_inline_with(inner, opts));
                             i += close + 1 + paren + 1;
                             continue;
                         }

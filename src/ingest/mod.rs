@@ -1,11 +1,16 @@
 //! Ingest: read files, refuse what is not text, strip markup residue and rebuild paragraphs.
 //! Every paragraph keeps the byte range of the source lines it came from.
 
+pub mod decode;
 mod markup;
 mod paragraphs;
 
-pub use markup::{clean_line, strip_inline, LineClass};
-pub use paragraphs::build_paragraphs;
+use decode::LineReader;
+pub use decode::{TextEncoding, MAX_LINE_BYTES};
+use std::io::Read;
+
+pub use markup::{clean_line, strip_inline, CleanOptions, LineClass};
+pub use paragraphs::{build_paragraphs, build_paragraphs_with};
 
 use crate::error::{Error, Result};
 use crate::model::Document;
@@ -66,59 +71,157 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads a file and decodes it to text, rejecting empty, binary and undecodable input.
-/// Returns the text and the name of the encoding used.
-pub fn read_text(path: &Path) -> Result<(String, &'static str)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-    decode(path, bytes)
+/// Decoded text is handed on in chunks of about this many bytes, each ending at a line end
+/// (preferably a blank line), so a worker holds one chunk of a file, not the whole file.
+pub const CHUNK_BYTES: usize = 4 << 20;
+
+/// What streaming one file found out: its encoding and anything the user should be told.
+#[derive(Debug, Clone)]
+pub struct StreamReport {
+    pub encoding: TextEncoding,
+    /// One line each, naming the file (over-long lines cut, mixed encodings, malformed UTF-16).
+    pub warnings: Vec<String>,
+    /// Bytes of decoded text.
+    pub text_bytes: usize,
 }
 
-/// Decodes bytes that were read from `path` (used for messages only).
-pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<(String, &'static str)> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+/// Reads `path` in two passes (detect the encoding, then decode) and calls `sink` with successive
+/// chunks of text and the byte offset of each chunk in the whole decoded text. Memory: one chunk
+/// (about `chunk_bytes`, at most twice that plus one `MAX_LINE_BYTES` piece) plus read buffers.
+pub fn stream_text(
+    path: &Path,
+    forced: Option<TextEncoding>,
+    chunk_bytes: usize,
+    sink: impl FnMut(&str, usize) -> Result<()>,
+) -> Result<StreamReport> {
+    let enc = decode::detect(path, forced)?;
+    let f = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+    stream_decoded(path, std::io::BufReader::new(f), enc, chunk_bytes, sink)
+}
+
+fn stream_decoded(
+    path: &Path,
+    reader: impl Read,
+    enc: TextEncoding,
+    chunk_bytes: usize,
+    mut sink: impl FnMut(&str, usize) -> Result<()>,
+) -> Result<StreamReport> {
+    let mut lines = LineReader::new(decode::text_reader(reader, enc), MAX_LINE_BYTES);
+    let mut chunk = String::new();
+    let mut chunk_start = 0usize;
+    let mut line_no = 1u64;
+    let mut cut_lines: Vec<(u64, usize)> = Vec::new();
+    let mut non_space = false;
+    let mut nul_at: Option<usize> = None;
+    let mut bad_utf16 = false;
+    while let Some(line) = lines.next_line().map_err(|e| Error::read(path, e))? {
+        let text = decode::decode_line(enc, line.bytes).map_err(|why| Error::Encoding {
+            path: path.to_path_buf(),
+            why: format!("line {line_no}: {why} (did the file change while it was read?)"),
+        })?;
+        bad_utf16 |= text.contains('\u{FFFD}')
+            && matches!(
+                enc,
+                TextEncoding::Utf16Le { .. } | TextEncoding::Utf16Be { .. }
+            );
+        if nul_at.is_none() {
+            nul_at = text.find('\0').map(|i| chunk_start + chunk.len() + i);
+        }
+        non_space |= text.chars().any(|c| !c.is_whitespace());
+        let blank = text.trim().is_empty();
+        chunk.push_str(&text);
+        if line.cut {
+            match cut_lines.last_mut() {
+                Some((n, k)) if *n == line_no => *k += 1,
+                _ => cut_lines.push((line_no, 1)),
+            }
+        } else {
+            line_no += 1;
+        }
+        // A cut ends its chunk, so each piece of an enormous line is its own unit of work.
+        if line.cut || (chunk.len() >= chunk_bytes && blank) || chunk.len() >= 2 * chunk_bytes {
+            sink(&chunk, chunk_start)?;
+            chunk_start += chunk.len();
+            chunk.clear();
+        }
+    }
+    if !non_space {
         return Err(Error::EmptyFile {
             path: path.to_path_buf(),
         });
     }
-    if let Some(why) = binary_reason(&bytes) {
+    if let Some(pos) = nul_at {
         return Err(Error::Binary {
             path: path.to_path_buf(),
-            why,
+            why: format!("NUL character at text offset {pos}; remove the NUL characters"),
         });
     }
-    let (body, encoding) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (rest.to_vec(), "utf-8-bom"),
-        None => (bytes, "utf-8"),
-    };
-    match String::from_utf8(body) {
-        Ok(s) => Ok((s, encoding)),
-        Err(e) => Err(Error::Encoding {
-            path: path.to_path_buf(),
-            why: format!(
-                "not valid UTF-8 (first bad byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        }),
+    if !chunk.is_empty() {
+        sink(&chunk, chunk_start)?;
+        chunk_start += chunk.len();
     }
-}
-
-/// NUL bytes or a high share of control bytes mean the file is not text.
-fn binary_reason(bytes: &[u8]) -> Option<String> {
-    let sample = &bytes[..bytes.len().min(64 * 1024)];
-    if let Some(pos) = sample.iter().position(|&b| b == 0) {
-        return Some(format!("NUL byte at offset {pos}"));
-    }
-    let controls = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
-    if controls * 20 > sample.len() {
-        return Some(format!(
-            "{controls} control bytes in the first {} bytes",
-            sample.len()
+    let mut warnings = Vec::new();
+    let p = path.display();
+    for (n, k) in &cut_lines {
+        warnings.push(format!(
+            "{p}: line {n} is longer than {} MiB; cut into {} pieces at spaces (a sentence may be split there)",
+            MAX_LINE_BYTES >> 20,
+            k + 1
         ));
     }
-    None
+    match enc {
+        TextEncoding::Mixed(_) | TextEncoding::MixedKz1048 => warnings.push(format!(
+            "{p}: mixed encodings: lines that are not UTF-8 were read as {} (pass --encoding to decide)",
+            enc.name().trim_start_matches("mixed:utf-8+")
+        )),
+        _ => {}
+    }
+    if bad_utf16 {
+        warnings.push(format!(
+            "{p}: malformed UTF-16 (unpaired surrogates) replaced by U+FFFD"
+        ));
+    }
+    Ok(StreamReport {
+        encoding: enc,
+        warnings,
+        text_bytes: chunk_start,
+    })
+}
+
+/// Reads a whole file as text (for the stage commands), with ingest's checks.
+pub fn read_text_with(path: &Path, forced: Option<TextEncoding>) -> Result<(String, StreamReport)> {
+    let mut text = String::new();
+    let report = stream_text(path, forced, usize::MAX / 4, |chunk, _| {
+        text.push_str(chunk);
+        Ok(())
+    })?;
+    Ok((text, report))
+}
+
+/// Reads a file and decodes it to text, rejecting empty, binary and undecodable input.
+/// Returns the text and the name of the encoding used.
+pub fn read_text(path: &Path) -> Result<(String, String)> {
+    read_text_with(path, None).map(|(t, r)| (t, r.encoding.name()))
+}
+
+/// Decodes bytes that were read from `path` (used for messages only), e.g. standard input.
+pub fn decode_bytes(
+    path: &Path,
+    bytes: &[u8],
+    forced: Option<TextEncoding>,
+) -> Result<(String, StreamReport)> {
+    let enc = decode::detect_from(path, bytes, forced)?;
+    let mut text = String::new();
+    let report = stream_decoded(path, bytes, enc, usize::MAX / 4, |chunk, _| {
+        text.push_str(chunk);
+        Ok(())
+    })?;
+    Ok((text, report))
+}
+
+/// Decodes bytes that were read from `path`; returns the text and the encoding's name.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<(String, String)> {
+    decode_bytes(path, &bytes, None).map(|(t, r)| (t, r.encoding.name()))
 }
 
 /// Reads one file into a `Document` with paragraphs (languages not yet identified).
@@ -127,7 +230,7 @@ pub fn ingest_file(path: &Path, id: String) -> Result<Document> {
     Ok(Document {
         id,
         path: path.to_path_buf(),
-        encoding: encoding.to_string(),
+        encoding,
         paragraphs: build_paragraphs(&text),
     })
 }
@@ -164,7 +267,7 @@ mod tests {
             Err(Error::Encoding { .. })
         ));
         let (s, enc) = decode(p, b"\xEF\xBB\xBFhello".to_vec()).unwrap();
-        assert_eq!((s.as_str(), enc), ("hello", "utf-8-bom"));
+        assert_eq!((s.as_str(), enc.as_str()), ("hello", "utf-8-bom"));
     }
 
     #[test]

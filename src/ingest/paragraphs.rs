@@ -2,7 +2,7 @@
 //! blank-line separated blocks, and HTML-copy residue where a paragraph is broken over many
 //! indented lines with citation marks and footnote numbers on lines of their own.
 
-use super::markup::{clean_line, LineClass};
+use super::markup::{clean_line_with, CleanOptions, LineClass};
 use crate::model::{Lang, Paragraph, ParagraphKind};
 
 struct Line<'a> {
@@ -42,6 +42,15 @@ fn ends_sentence(s: &str) -> bool {
         .ends_with(['.', '!', '?', ':', ';', '…', '»', '"', '”', ')'])
 }
 
+/// Across blank lines, a paragraph goes on only when it visibly stopped mid-sentence: it ends
+/// in a comma, or without final punctuation and the next line starts in lower case. A heading
+/// never ends in a comma, and the next text after a heading starts with a capital.
+fn continues_across_gap(prev: &str, next: &str) -> bool {
+    let prev = prev.trim_end();
+    prev.ends_with([',', ';']) && !looks_like_heading(next)
+        || !ends_sentence(prev) && next.chars().next().is_some_and(char::is_lowercase)
+}
+
 fn starts_lowercase_or_punct(s: &str) -> bool {
     s.chars()
         .next()
@@ -73,6 +82,11 @@ fn join_into(buf: &mut String, next: &str) {
 
 /// Splits `text` into paragraphs; `span` is the byte range of the source lines of each.
 pub fn build_paragraphs(text: &str) -> Vec<Paragraph> {
+    build_paragraphs_with(text, CleanOptions::default())
+}
+
+/// [`build_paragraphs`] with cleaning options.
+pub fn build_paragraphs_with(text: &str, opts: CleanOptions) -> Vec<Paragraph> {
     let lines = lines_with_offsets(text);
     let indented = is_indented_layout(&lines);
     let mut out = Vec::new();
@@ -95,6 +109,7 @@ pub fn build_paragraphs(text: &str) -> Vec<Paragraph> {
         }
     };
 
+    let mut gap = false;
     for line in &lines {
         // In HTML copies, indented whitespace-only lines sit inside paragraphs; only a truly
         // empty line separates them.
@@ -104,12 +119,15 @@ pub fn build_paragraphs(text: &str) -> Vec<Paragraph> {
             line.raw.trim().is_empty()
         };
         if separator {
-            flush(&mut cur, &mut out);
+            // The flush waits for the next line: a paragraph broken by blank lines in the middle of
+            // a sentence ("At that meeting,⏎⏎Bokeikhanov stressed…") is joined again.
+            gap = true;
             continue;
         }
-        match clean_line(line.raw) {
+        match clean_line_with(line.raw, opts) {
             LineClass::Drop => continue,
             LineClass::Text { text, kind } if kind != ParagraphKind::Body => {
+                gap = false;
                 flush(&mut cur, &mut out);
                 out.push(Paragraph {
                     span: line.start..line.end,
@@ -121,11 +139,13 @@ pub fn build_paragraphs(text: &str) -> Vec<Paragraph> {
             }
             LineClass::Text { text, .. } => {
                 let join = match &cur {
+                    Some((_, _, prev, _)) if gap => continues_across_gap(prev, &text),
                     Some((_, _, prev, _)) => {
                         indented || (!ends_sentence(prev) && starts_lowercase_or_punct(&text))
                     }
                     None => false,
                 };
+                gap = false;
                 if join {
                     if let Some((_, end, buf, n)) = cur.as_mut() {
                         join_into(buf, &text);
@@ -166,6 +186,40 @@ mod tests {
         );
         assert_eq!(ps[1].text, "1. Introduction");
         assert_eq!(ps[1].kind, ParagraphKind::Heading);
+    }
+
+    #[test]
+    fn a_sentence_broken_by_blank_lines_is_joined_again() {
+        let text = "Attended by Bokeikhanov and others. At that meeting,\n\n\n\nBokeikhanov stressed unity.\n\nThe materials of the 1917 Semey\n\noblast congresses were published.\n\nIntroduction\n\nText starts here.\n";
+        let ps = build_paragraphs(text);
+        let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Attended by Bokeikhanov and others. At that meeting, Bokeikhanov stressed unity.",
+                "The materials of the 1917 Semey oblast congresses were published.",
+                "Introduction",
+                "Text starts here."
+            ]
+        );
+        assert_eq!(ps[2].kind, ParagraphKind::Heading);
+    }
+
+    #[test]
+    fn list_items_and_table_cells_stay_units() {
+        let text = "Intro text:\n- first item,\n- second item\n| cell a |\n| cell b |\n";
+        let ps = build_paragraphs(text);
+        let kinds: Vec<ParagraphKind> = ps.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ParagraphKind::Body,
+                ParagraphKind::ListItem,
+                ParagraphKind::ListItem,
+                ParagraphKind::TableCell,
+                ParagraphKind::TableCell
+            ]
+        );
     }
 
     #[test]

@@ -1,10 +1,20 @@
 //! Language identification: ru / kk / en / other / und, with a confidence.
 //!
-//! Basic version: script counts, Kazakh-only letters, and function-word hits per language.
-//! Function words live in `data/langid/*.txt` so they can be read and extended.
+//! Evidence, all of it in readable lists under `data/langid/`:
+//! - script: Cyrillic against Latin letters;
+//! - Kazakh-only letters (ә ғ қ ң ө ұ ү һ і): a word with one is Kazakh (a Russian text quoting
+//!   a Kazakh name has one such word among many Russian ones);
+//! - function words per language (`kk.txt`, `ru.txt`, `en.txt`, `other-latin.txt`);
+//! - word endings (`kk-suffixes.txt`, `ru-suffixes.txt`): Kazakh agglutinative suffixes against
+//!   Russian inflections, for lines without a Kazakh-only letter ("Дарашыл Макрон");
+//! - letters of other alphabets (Ukrainian ї є ґ, Spanish ñ, German ß, …) for `other`.
+//!
+//! Latin-script text is English unless it shows evidence of another language: English is the
+//! one Latin-script working language, and a short English headline has no function word.
 
 use crate::model::Lang;
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -13,11 +23,20 @@ pub struct LangGuess {
     pub confidence: f32,
 }
 
+impl LangGuess {
+    const UND: LangGuess = LangGuess {
+        lang: Lang::Und,
+        confidence: 0.0,
+    };
+}
+
 struct Lexicons {
     kk: HashSet<&'static str>,
     ru: HashSet<&'static str>,
     en: HashSet<&'static str>,
     other_latin: HashSet<&'static str>,
+    kk_suffixes: Vec<&'static str>,
+    ru_suffixes: Vec<&'static str>,
 }
 
 fn words_of(data: &'static str) -> HashSet<&'static str> {
@@ -27,6 +46,13 @@ fn words_of(data: &'static str) -> HashSet<&'static str> {
         .collect()
 }
 
+/// Suffixes sorted longest first, so the first match is the longest.
+fn suffixes_of(data: &'static str) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = words_of(data).into_iter().collect();
+    v.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    v
+}
+
 fn lexicons() -> &'static Lexicons {
     static L: OnceLock<Lexicons> = OnceLock::new();
     L.get_or_init(|| Lexicons {
@@ -34,6 +60,8 @@ fn lexicons() -> &'static Lexicons {
         ru: words_of(include_str!("../../data/langid/ru.txt")),
         en: words_of(include_str!("../../data/langid/en.txt")),
         other_latin: words_of(include_str!("../../data/langid/other-latin.txt")),
+        kk_suffixes: suffixes_of(include_str!("../../data/langid/kk-suffixes.txt")),
+        ru_suffixes: suffixes_of(include_str!("../../data/langid/ru-suffixes.txt")),
     })
 }
 
@@ -60,94 +88,147 @@ fn is_kazakh_letter(c: char) -> bool {
     )
 }
 
+/// Cyrillic letters of other languages (Ukrainian, Belarusian, Serbian, Macedonian…).
+fn is_other_cyrillic(c: char) -> bool {
+    matches!(
+        c,
+        'ї' | 'є' | 'ґ' | 'ў' | 'ј' | 'љ' | 'њ' | 'ћ' | 'ђ' | 'џ' | 'ѓ' | 'ќ' | 'ѕ'
+    )
+}
+
 fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+/// Latin letters that English does not use but other Latin-script languages do.
+fn is_other_latin_letter(c: char) -> bool {
+    "áéíóúñ¿¡àèùâêîôûçëïüœäößăşţğıøåæąęłńśźżčšžřůőű".contains(c.to_lowercase().next().unwrap_or(c))
+}
+
+/// The longest suffix in `list` that leaves at least two letters of `word`.
+fn has_suffix(word: &str, list: &[&str]) -> bool {
+    let n = word.chars().count();
+    list.iter()
+        .any(|s| n >= s.chars().count() + 2 && word.ends_with(s))
 }
 
 /// Identifies the language of a text span.
 pub fn identify(text: &str) -> LangGuess {
     let lex = lexicons();
-    let (mut cyr, mut lat, mut kk_letters) = (0usize, 0usize, 0usize);
+    let (mut cyr, mut lat, mut other_cyr, mut foreign) = (0usize, 0usize, 0usize, 0usize);
     for c in text.chars() {
         if is_cyrillic(c) {
             cyr += 1;
-            if is_kazakh_letter(c) {
-                kk_letters += 1;
-            }
+            other_cyr += is_other_cyrillic(c) as usize;
         } else if c.is_alphabetic() {
             lat += 1;
+            // Greek, Arabic, CJK…: none of ours.
+            foreign += !(c.is_ascii_alphabetic() || is_other_latin_letter(c)) as usize;
         }
     }
-    let letters = cyr + lat;
-    if letters < 3 {
-        return LangGuess {
-            lang: Lang::Und,
-            confidence: 0.0,
-        };
+    if cyr + lat < 2 {
+        return LangGuess::UND;
     }
-    let (mut kk, mut ru, mut en, mut oth, mut words) = (0usize, 0usize, 0usize, 0usize, 0usize);
-    for w in text
+    let words: Vec<String> = text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-    {
-        words += 1;
-        let lw = w.to_lowercase();
-        let lw = lw.as_str();
-        kk += lex.kk.contains(lw) as usize;
-        ru += lex.ru.contains(lw) as usize;
-        en += lex.en.contains(lw) as usize;
-        oth += lex.other_latin.contains(lw) as usize;
-    }
+        .map(str::to_lowercase)
+        .collect();
+    let n_words = words.len().max(1);
     if cyr >= lat {
-        let kk_ratio = kk_letters as f32 / cyr.max(1) as f32;
-        // Kazakh letters are ~8% of Kazakh text; a Russian text quoting a Kazakh word has far fewer.
-        let kk_score = kk_ratio * 12.0 + kk as f32 * 0.5;
-        let ru_score = ru as f32 * 0.5 + if kk_letters == 0 { 0.6 } else { 0.0 };
-        let (lang, a, b) = if kk_score > ru_score {
-            (Lang::Kk, kk_score, ru_score)
-        } else {
-            (Lang::Ru, ru_score, kk_score)
-        };
-        let conf = confidence(a, b, words);
-        LangGuess {
-            lang: if words < 2 && conf < 0.6 {
-                Lang::Und
-            } else {
-                lang
-            },
-            confidence: conf,
-        }
-    } else {
-        let en_score = en as f32;
-        let oth_score = oth as f32 + non_english_letters(text) as f32 * 0.5;
-        if en_score == 0.0 && oth_score == 0.0 {
+        if other_cyr * 2 > words.len().max(2) / 4 + 1 {
             return LangGuess {
-                lang: if words >= 4 { Lang::Other } else { Lang::Und },
-                confidence: 0.3,
+                lang: Lang::Other,
+                confidence: 0.7,
             };
         }
-        let (lang, a, b) = if en_score > oth_score {
-            (Lang::En, en_score, oth_score)
-        } else {
-            (Lang::Other, oth_score, en_score)
-        };
+        let (mut kk, mut ru) = (0.0f32, 0.0f32);
+        for w in words.iter().filter(|w| w.chars().any(is_cyrillic)) {
+            if w.chars().any(is_kazakh_letter) {
+                kk += 1.5;
+                continue;
+            }
+            if lex.kk.contains(w.as_str()) {
+                kk += 1.0;
+            } else if lex.ru.contains(w.as_str()) {
+                ru += 1.0;
+            } else {
+                let k = has_suffix(w, &lex.kk_suffixes);
+                let r = has_suffix(w, &lex.ru_suffixes);
+                if k && !r {
+                    kk += 0.5;
+                } else if r && !k {
+                    ru += 0.5;
+                }
+            }
+        }
+        decide(Lang::Kk, kk, Lang::Ru, ru, n_words)
+    } else {
+        let (mut en, mut oth) = (0.0f32, foreign as f32);
+        for w in text
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
+            let lw = w.to_lowercase();
+            en += lex.en.contains(lw.as_str()) as u8 as f32;
+            oth += lex.other_latin.contains(lw.as_str()) as u8 as f32;
+            if w.chars().any(is_other_latin_letter) {
+                // A name such as "Orbán" or "Jarosław" in English text weighs little.
+                let capitalized = w.chars().next().is_some_and(char::is_uppercase);
+                oth += if capitalized { 0.25 } else { 1.0 };
+            }
+        }
+        if oth > en + 0.5 {
+            return decide(Lang::Other, oth, Lang::En, en, n_words);
+        }
+        // English by default: the one Latin-script working language.
+        let g = decide(Lang::En, en + 0.5, Lang::Other, oth, n_words);
         LangGuess {
-            lang,
-            confidence: confidence(a, b, words),
+            lang: Lang::En,
+            confidence: g.confidence,
         }
     }
 }
 
-fn non_english_letters(text: &str) -> usize {
-    text.chars()
-        .filter(|c| "áéíóúñ¿¡àèùâêîôûçëïüœäößăşţğı".contains(*c))
-        .count()
+/// Picks the better of two scores; `und` when there is no evidence either way.
+fn decide(a: Lang, sa: f32, b: Lang, sb: f32, words: usize) -> LangGuess {
+    if sa == 0.0 && sb == 0.0 {
+        return LangGuess::UND;
+    }
+    let (lang, best, second) = if sa >= sb { (a, sa, sb) } else { (b, sb, sa) };
+    if best == second {
+        return LangGuess::UND;
+    }
+    let margin = (best - second) / (best + second + 0.5);
+    let size = (words as f32 / 6.0).min(1.0);
+    LangGuess {
+        lang,
+        confidence: (0.5 + 0.5 * margin * (0.4 + 0.6 * size)).clamp(0.0, 1.0),
+    }
 }
 
-fn confidence(best: f32, second: f32, words: usize) -> f32 {
-    let margin = (best - second) / (best + second + 1.0);
-    let size = (words as f32 / 8.0).min(1.0);
-    (0.5 + 0.5 * margin * size).clamp(0.0, 1.0)
+/// Splits a paragraph into runs of sentences in one language: each sentence is identified on its
+/// own (segmented with the neutral rules), and a sentence too short to say joins its neighbours.
+/// Returns byte ranges of `text` with the language of each run.
+pub fn identify_runs(text: &str) -> Vec<(Range<usize>, LangGuess)> {
+    let mut runs: Vec<(Range<usize>, LangGuess)> = Vec::new();
+    for span in crate::segment::split(text, Lang::Other) {
+        let g = identify(&text[span.clone()]);
+        match runs.last_mut() {
+            Some((r, last)) if g.lang == Lang::Und || g.lang == last.lang => {
+                r.end = span.end;
+                if g.lang == last.lang {
+                    last.confidence = last.confidence.max(g.confidence);
+                }
+            }
+            Some((r, last)) if last.lang == Lang::Und => {
+                r.end = span.end;
+                *last = g;
+            }
+            _ => runs.push((span, g)),
+        }
+    }
+    runs
 }
 
 #[cfg(test)]
@@ -169,7 +250,31 @@ mod tests {
     }
 
     #[test]
-    fn too_short_is_und() {
+    fn short_lines() {
         assert_eq!(identify("12.").lang, Lang::Und);
+        assert_eq!(identify("Әрине.").lang, Lang::Kk);
+        assert_eq!(identify("Дарашыл Макрон").lang, Lang::Kk);
+        assert_eq!(identify("Russia’s Cold War Habit").lang, Lang::En);
+        assert_eq!(identify("Why?").lang, Lang::En);
+        assert_eq!(identify("Его поддержали").lang, Lang::Ru);
+    }
+
+    #[test]
+    fn other_alphabets_are_other() {
+        assert_eq!(identify("Україна сьогодні її підтримує").lang, Lang::Other);
+        assert_eq!(
+            identify("Die Straße ist für alle Menschen offen").lang,
+            Lang::Other
+        );
+        assert_eq!(identify("Ελληνικά κείμενα εδώ").lang, Lang::Other);
+    }
+
+    #[test]
+    fn mixed_paragraph_is_split_into_runs() {
+        let text = "Бұл мақалада Алаш қозғалысы қарастырылады. В статье анализируется роль движения. This article analyses the movement.";
+        let runs = identify_runs(text);
+        let langs: Vec<Lang> = runs.iter().map(|(_, g)| g.lang).collect();
+        assert_eq!(langs, vec![Lang::Kk, Lang::Ru, Lang::En]);
+        assert!(text[runs[1].0.clone()].starts_with("В статье"));
     }
 }
