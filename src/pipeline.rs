@@ -488,7 +488,7 @@ pub fn align_pair(
                 .iter()
                 .map(|&k| dy.sentences[k].align.as_str())
                 .collect();
-            let beads = align::align(&sx, &sy, cfg);
+            let beads = align::align_langs(&sx, &sy, a, b, cfg).unwrap_or_default();
             beads
                 .into_iter()
                 .filter(|bd| bd.is_pair() && bd.score >= cfg.min_score)
