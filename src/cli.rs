@@ -359,7 +359,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let cfg = align_config(pipeline.as_deref(), dictionary)?;
             // sentences, and whether each starts a paragraph (known with --segment only)
             let load = |p: &Path, lang: Lang| -> Result<(Vec<String>, Vec<bool>)> {
-                let text = ingest::read_text(p)?.0;
+                let (text, report) = ingest::read_text_with(p, enc)?;
+                for w in &report.warnings {
+                    eprintln!("tilmash: warning: {w}");
+                }
                 let mut sents = Vec::new();
                 let mut starts = Vec::new();
                 if seg {

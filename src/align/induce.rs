@@ -5,6 +5,28 @@
 
 use super::score::InducedLexicon;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiplicative hasher for small integer keys: the tables here are hot and their keys are
+/// not attacker-chosen. Iteration order is never relied on (results are sorted).
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(32) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type Fast<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 
 /// Settings of the induction.
 #[derive(Debug, Clone, Copy)]
@@ -19,44 +41,53 @@ pub struct InduceParams {
     pub max_beads: usize,
 }
 
-/// Model 1 t(f|e) over compact word numbers, with a NULL word (index 0 of `e`).
-fn model1(
-    pairs: &[(Vec<u32>, Vec<u32>)],
-    ne: usize,
-    iterations: usize,
-) -> HashMap<(u32, u32), f32> {
-    let mut t: HashMap<(u32, u32), f32> = HashMap::new();
+/// Model 1 t(f|e) over compact word numbers, with a NULL word (index 0 of `e`). Every
+/// (e, f) pair gets a slot number once, so the EM loops run over plain vectors.
+fn model1(pairs: &[(Vec<u32>, Vec<u32>)], iterations: usize) -> Fast<(u32, u32), f32> {
+    let mut slot: Fast<(u32, u32), u32> = Fast::default();
+    let mut slot_e: Vec<u32> = Vec::new();
+    // per pair, per target word: the slots of (NULL, e1, e2, ...)
+    let mut links: Vec<u32> = Vec::new();
     for (e, f) in pairs {
         for &fw in f {
-            t.insert((0, fw), 1.0);
-            for &ew in e {
-                t.insert((ew, fw), 1.0);
+            for &ew in std::iter::once(&0).chain(e) {
+                let next = slot_e.len() as u32;
+                let k = *slot.entry((ew, fw)).or_insert_with(|| {
+                    slot_e.push(ew);
+                    next
+                });
+                links.push(k);
             }
         }
     }
-    let mut count: HashMap<(u32, u32), f32> = HashMap::with_capacity(t.len());
-    let mut total = vec![0f32; ne + 1];
+    let ne = slot_e.iter().copied().max().unwrap_or(0) as usize + 1;
+    let mut t = vec![1f32; slot_e.len()];
+    let mut count = vec![0f32; slot_e.len()];
+    let mut total = vec![0f32; ne];
     for _ in 0..iterations {
-        count.clear();
+        count.iter_mut().for_each(|x| *x = 0.0);
         total.iter_mut().for_each(|x| *x = 0.0);
+        let mut at = 0;
         for (e, f) in pairs {
-            for &fw in f {
-                let mut z = t[&(0, fw)];
-                for &ew in e {
-                    z += t[&(ew, fw)];
+            let width = e.len() + 1;
+            for _ in f {
+                let row = &links[at..at + width];
+                let z: f32 = row.iter().map(|&k| t[k as usize]).sum();
+                for &k in row {
+                    let c = t[k as usize] / z.max(1e-30);
+                    count[k as usize] += c;
+                    total[slot_e[k as usize] as usize] += c;
                 }
-                for &ew in std::iter::once(&0).chain(e) {
-                    let c = t[&(ew, fw)] / z;
-                    *count.entry((ew, fw)).or_insert(0.0) += c;
-                    total[ew as usize] += c;
-                }
+                at += width;
             }
         }
-        for (k, v) in t.iter_mut() {
-            *v = count.get(k).copied().unwrap_or(0.0) / total[k.0 as usize].max(1e-9);
+        for (k, v) in t.iter_mut().enumerate() {
+            *v = count[k] / total[slot_e[k] as usize].max(1e-9);
         }
     }
-    t
+    slot.into_iter()
+        .map(|(key, k)| (key, t[k as usize]))
+        .collect()
 }
 
 /// Induces stem pairs from parallel bags of stem numbers (source stems, target stems).
@@ -88,7 +119,7 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
     let (keys_s, map_s) = index(&freq_s);
     let (keys_t, map_t) = index(&freq_t);
     let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(chosen.len());
-    let mut cooc: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut cooc: Fast<(u32, u32), u32> = Fast::default();
     for (s, t) in &chosen {
         let a: Vec<u32> = s.iter().filter_map(|x| map_s.get(x).copied()).collect();
         let b: Vec<u32> = t.iter().filter_map(|x| map_t.get(x).copied()).collect();
@@ -102,11 +133,11 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
         }
         corpus.push((a, b));
     }
-    let fwd = model1(&corpus, keys_s.len(), p.iterations);
+    let fwd = model1(&corpus, p.iterations);
     let swapped: Vec<(Vec<u32>, Vec<u32>)> =
         corpus.iter().map(|(a, b)| (b.clone(), a.clone())).collect();
     drop(corpus);
-    let bwd = model1(&swapped, keys_t.len(), p.iterations);
+    let bwd = model1(&swapped, p.iterations);
     let mut kept: Vec<(u32, u32)> = cooc
         .iter()
         .filter(|(&(x, y), &c)| {

@@ -119,7 +119,7 @@ impl Default for AlignConfig {
             skip_cost: 3.0,
             merge_cost: 4.5,
             merge22_cost: 4.4,
-            merge31_cost: 6.0,
+            merge31_cost: -1.0,
             structure_cost: 2.0,
             band: 12,
             induce_min_prob: 0.2,
@@ -147,7 +147,7 @@ impl AlignConfig {
                 0.0
             },
             band: self.band.max(2),
-            full_cells: 4_000_000,
+            full_cells: 40_000,
         }
     }
 }
@@ -332,7 +332,11 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
                 scorer: &scorer,
                 costs,
             }
-            .align(Level::from_features(&fs), Level::from_features(&ft));
+            .refine(
+                &Level::from_features(&fs),
+                &Level::from_features(&ft),
+                &shapes,
+            );
         }
     }
     Ok(beads_of(&scorer, &fs, &ft, &shapes))

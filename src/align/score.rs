@@ -564,7 +564,7 @@ pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT])
 }
 
 #[inline]
-fn matched_weight2(a: &[u32], b: &[u32], w: &[f32; kind::COUNT]) -> f32 {
+pub(crate) fn matched_weight2(a: &[u32], b: &[u32], w: &[f32; kind::COUNT]) -> f32 {
     let (mut i, mut j, mut m) = (0, 0, 0f32);
     while i < a.len() && j < b.len() {
         let (u, v) = (a[i], b[j]);

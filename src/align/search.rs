@@ -3,7 +3,7 @@
 //! a full DP is small; the path found there is projected one level down and the DP is re-run only
 //! inside a band of ±`band` sentences around it, down to the sentences themselves.
 
-use super::score::{kind, matched_weight, Scorer, SentenceFeatures};
+use super::score::{kind, matched_weight, matched_weight2, Scorer, SentenceFeatures};
 
 /// Costs of the search, in negative log-odds units.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +60,7 @@ impl Level {
     }
 
     /// Merges neighbours pairwise: unit k of the result is units 2k and 2k+1.
-    fn coarsen(&self) -> Level {
+    fn coarsen(&self, w: &[f32; kind::COUNT]) -> Level {
         let n = self.len();
         let mut out = Level::default();
         let mut k = 0;
@@ -68,9 +68,14 @@ impl Level {
             let e = (k + 2).min(n);
             let mut ids: Vec<u32> = self.ids[k..e].iter().flatten().copied().collect();
             ids.sort_unstable();
+            // coarse units only steer the band: keep a consistent sample of their concepts
+            // (the smallest numbers, the same on both sides), so each stays cheap to compare
+            ids.dedup();
+            ids.truncate(COARSE_IDS);
+            let wsum: f32 = ids.iter().map(|&c| w[(c >> 29) as usize]).sum();
             out.ids.push(ids);
             out.chars.push(self.chars[k..e].iter().sum());
-            out.weight.push(self.weight[k..e].iter().sum());
+            out.weight.push(wsum.max(1.0));
             out.para.push(self.para[k]);
             out.count.push(self.count[k..e].iter().sum());
             k = e;
@@ -78,6 +83,9 @@ impl Level {
         out
     }
 }
+
+/// Concepts kept per unit above level 0.
+const COARSE_IDS: usize = 32;
 
 /// Allowed columns per row: row i may use columns lo[i]..=hi[i].
 struct Band {
@@ -166,6 +174,7 @@ const SHAPES: [(usize, usize); 9] = [
 /// (1 − the share of its evidence weight that the other side matches), times the number of
 /// sentences it stands for. A sentence merged into a bead without support costs as much as one
 /// paired with nothing.
+#[allow(clippy::too_many_arguments)]
 #[inline]
 fn uncovered(
     s: &Level,
@@ -175,7 +184,18 @@ fn uncovered(
     a: usize,
     b: usize,
     w: &[f32; kind::COUNT],
+    pair: impl Fn(usize, usize) -> f32,
 ) -> f64 {
+    let cov = |m: f32, wt: f32| {
+        if wt > 0.0 {
+            (m / wt).min(1.0) as f64
+        } else {
+            0.0
+        }
+    };
+    // a unit against a single unit: the cached pairwise match; against a run: a multiset
+    // intersection with the run merged (a sum of pairwise matches would count a word the
+    // run repeats twice, and make merging look better than it is)
     let ss: [&[u32]; 3] = [
         &s.ids[i - a],
         if a > 1 { &s.ids[i - a + 1] } else { &[] },
@@ -186,27 +206,22 @@ fn uncovered(
         if b > 1 { &t.ids[j - b + 1] } else { &[] },
         if b > 2 { &t.ids[j - b + 2] } else { &[] },
     ];
-    let cov = |m: f32, wt: f32| {
-        if wt > 0.0 {
-            (m / wt).min(1.0) as f64
-        } else {
-            0.0
-        }
-    };
     let mut out = 0.0;
-    if a == 1 && b == 1 {
-        let m = matched_weight(&ss[..1], &ts[..1], w);
-        out += (1.0 - cov(m, s.weight[i - 1])) * s.count[i - 1] as f64;
-        out += (1.0 - cov(m, t.weight[j - 1])) * t.count[j - 1] as f64;
-        return out;
-    }
     for k in 0..a {
-        let m = matched_weight(&ss[k..k + 1], &ts[..b], w);
+        let m = if b == 1 {
+            pair(i - a + k, j - 1)
+        } else {
+            matched_weight(&ss[k..k + 1], &ts[..b], w)
+        };
         out += (1.0 - cov(m, s.weight[i - a + k])) * s.count[i - a + k] as f64;
     }
-    for k in 0..b {
-        let m = matched_weight(&ss[..a], &ts[k..k + 1], w);
-        out += (1.0 - cov(m, t.weight[j - b + k])) * t.count[j - b + k] as f64;
+    for l in 0..b {
+        let m = if a == 1 {
+            pair(i - 1, j - b + l)
+        } else {
+            matched_weight(&ss[..a], &ts[l..l + 1], w)
+        };
+        out += (1.0 - cov(m, t.weight[j - b + l])) * t.count[j - b + l] as f64;
     }
     out
 }
@@ -229,6 +244,25 @@ impl Searcher<'_> {
     /// Cost of the bead of source units i-a..i and target units j-b..j.
     #[inline]
     pub fn bead_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let w = self.scorer.kind_weights();
+        self.bead_cost_with(s, t, i, j, a, b, |x, y| {
+            matched_weight2(&s.ids[x], &t.ids[y], w)
+        })
+    }
+
+    /// As `bead_cost`, with the matched weight of units (x, y) given by `pair`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn bead_cost_with(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+        pair: impl Fn(usize, usize) -> f32,
+    ) -> f64 {
         let c = &self.costs;
         if a == 0 || b == 0 {
             let n: u32 =
@@ -236,8 +270,8 @@ impl Searcher<'_> {
             // a sentence left out pays the premium over a pairing with no evidence at all
             return (c.skip + 0.5 * c.sim_weight) * n as f64;
         }
-        let w: &[f32; kind::COUNT] = self.scorer.kind_weights();
-        let sim_cost = c.sim_weight * uncovered(s, t, i, j, a, b, w) / 2.0;
+        let sim_cost =
+            c.sim_weight * uncovered(s, t, i, j, a, b, self.scorer.kind_weights(), pair) / 2.0;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
         let mut cost =
@@ -254,6 +288,9 @@ impl Searcher<'_> {
         let cells = band.cells();
         let mut cost = vec![f32::INFINITY; cells];
         let mut back = vec![u8::MAX; cells];
+        // matched weight of units (i-1, j-1), cached per cell: every bead shape reuses it
+        let w = self.scorer.kind_weights();
+        let mut matched = vec![0f32; cells];
         let max_shape = if self.costs.merge31.is_finite() { 8 } else { 6 };
         if let Some(k) = band.index(0, 0) {
             cost[k] = 0.0;
@@ -263,6 +300,15 @@ impl Searcher<'_> {
                 if i == 0 && j == 0 {
                     continue;
                 }
+                if i > 0 && j > 0 {
+                    if let Some(x) = band.index(i, j) {
+                        matched[x] = matched_weight2(&s.ids[i - 1], &t.ids[j - 1], w);
+                    }
+                }
+                let pair = |x: usize, y: usize| match band.index(x + 1, y + 1) {
+                    Some(k) => matched[k],
+                    None => matched_weight2(&s.ids[x], &t.ids[y], w),
+                };
                 let mut best = f64::INFINITY;
                 let mut arg = u8::MAX;
                 for (k, &(a, b)) in SHAPES[..max_shape].iter().enumerate() {
@@ -276,7 +322,7 @@ impl Searcher<'_> {
                     if !prev.is_finite() {
                         continue;
                     }
-                    let c = prev + self.bead_cost(s, t, i, j, a, b);
+                    let c = prev + self.bead_cost_with(s, t, i, j, a, b, pair);
                     if c < best {
                         best = c;
                         arg = k as u8;
@@ -310,6 +356,19 @@ impl Searcher<'_> {
         shapes
     }
 
+    /// Re-aligns two level-0 sequences inside a band around an earlier path (second pass).
+    pub fn refine(&self, s: &Level, t: &Level, shapes: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let mut path = vec![(0usize, 0usize)];
+        let (mut i, mut j) = (0, 0);
+        for &(a, b) in shapes {
+            i += a;
+            j += b;
+            path.push((i, j));
+        }
+        let band = Band::around(&path, s.len(), t.len(), self.costs.band);
+        self.run(s, t, &band)
+    }
+
     /// Aligns two level-0 sequences; returns bead shapes in order.
     pub fn align(&self, s0: Level, t0: Level) -> Vec<(usize, usize)> {
         let mut levels = vec![(s0, t0)];
@@ -319,7 +378,8 @@ impl Searcher<'_> {
             if cells <= self.costs.full_cells || s.len() < 4 || t.len() < 4 {
                 break;
             }
-            let next = (s.coarsen(), t.coarsen());
+            let w = self.scorer.kind_weights();
+            let next = (s.coarsen(w), t.coarsen(w));
             levels.push(next);
         }
         let mut shapes: Option<Vec<(usize, usize)>> = None;
