@@ -472,6 +472,14 @@ impl<'a> PairSide<'a> {
             .collect()
     }
 
+    /// A unit side must be a run of consecutive sentences of one document.
+    fn is_run(&self, ix: &[usize]) -> bool {
+        !ix.is_empty()
+            && ix
+                .windows(2)
+                .all(|w| w[1] == w[0] + 1 && self.at[w[0]].0 == self.at[w[1]].0)
+    }
+
     fn unit_side(&self, docs: &[SegmentedDocument], ix: &[usize]) -> UnitSide {
         let d = &docs[self.at[ix[0]].0];
         let sentences: Vec<usize> = ix.iter().map(|&k| self.at[k].1).collect();
@@ -582,7 +590,9 @@ pub fn align_pair(
     let (pa, pb, links, beads) = round;
     let units: Vec<TranslationUnit> = beads
         .iter()
-        .filter(|m| m.score >= cfg.min_score)
+        // A bead the miner joined across a document boundary (possible when documents repeat)
+        // is no unit: its sides would not be text anyone wrote.
+        .filter(|m| m.score >= cfg.min_score && sa.is_run(&m.src) && sb.is_run(&m.tgt))
         .map(|m| TranslationUnit {
             src: sa.unit_side(docs, &m.src),
             tgt: sb.unit_side(docs, &m.tgt),
@@ -779,7 +789,9 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
         .collect();
     staged.stage(&p.output.join("passages.jsonl"), links.as_bytes())?;
     summary.files.push("passages.jsonl".into());
-    if p.config.formats.contains(&Format::Tmx) && !triangles.is_empty() {
+    // Written even when empty, so that every run of a pipeline writes the same set of files
+    // (a stale trilingual.tmx from an earlier run must not survive beside new outputs).
+    if p.config.formats.contains(&Format::Tmx) {
         let xml = align::triangle::write_tmx(&triangles, &p.name);
         staged.stage(&p.output.join("trilingual.tmx"), xml.as_bytes())?;
         summary.files.push("trilingual.tmx".into());
