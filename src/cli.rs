@@ -366,9 +366,15 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 let mut sents = Vec::new();
                 let mut starts = Vec::new();
                 if seg {
-                    for para in ingest::build_paragraphs(&text) {
-                        let n = normalize::normalize(&para.text, Profile::Export);
-                        for (k, s) in segment::split_str(&n, lang).into_iter().enumerate() {
+                    // as `tilmash segment`: the characters of running text are kept, so each
+                    // unit's text lies over the input (scorers locate it there); the scorer
+                    // still sees the align-profile normalization below
+                    let opts = ingest::CleanOptions { keep_marks: true };
+                    for para in ingest::build_paragraphs_with(&text, opts) {
+                        for (k, s) in segment::split_unit(&para.text, lang, para.kind)
+                            .into_iter()
+                            .enumerate()
+                        {
                             sents.push(s.to_string());
                             starts.push(k == 0);
                         }

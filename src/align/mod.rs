@@ -89,7 +89,7 @@ pub struct AlignConfig {
     pub skip_cost: f64,
     /// Search: extra cost of a 2-1 / 1-2 bead.
     pub merge_cost: f64,
-    /// Search: extra cost of a 2-2 bead.
+    /// Search: extra cost of a 2-2 bead (two merges: a 2-2 that two 1-1 beads explain is two 1-1).
     pub merge22_cost: f64,
     /// Search: extra cost of a 3-1 / 1-3 bead; a negative value leaves those beads out.
     pub merge31_cost: f64,
@@ -97,6 +97,9 @@ pub struct AlignConfig {
     pub structure_cost: f64,
     /// Search: half-width of the band around the coarse path, in sentences.
     pub band: usize,
+    /// Length ratio: weight of the pair's prior (or first estimate) against the confident beads
+    /// of the first pass, in characters.
+    pub ratio_prior_chars: f64,
     /// Induction: a stem pair needs t(t|s) and t(s|t) at least this.
     pub induce_min_prob: f64,
     /// Induction: first-pass beads with at least this confidence teach the lexicon.
@@ -118,10 +121,11 @@ impl Default for AlignConfig {
             length_weight: 1.0,
             skip_cost: 3.0,
             merge_cost: 4.5,
-            merge22_cost: 4.4,
+            merge22_cost: 9.0,
             merge31_cost: -1.0,
             structure_cost: 2.0,
             band: 12,
+            ratio_prior_chars: 2000.0,
             induce_min_prob: 0.2,
             induce_min_score: 0.6,
         }
@@ -279,9 +283,13 @@ fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -
 /// Aligns two sides; the full API.
 pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>> {
     let mut scorer = Scorer::new(src.lang, tgt.lang, cfg)?;
-    match cfg.length_ratio {
-        Some(r) => scorer.ratio = r,
-        None => scorer.estimate_length(src.sentences, tgt.sentences),
+    // the pair's measured ratio when known: a document's character totals are biased by whatever
+    // it leaves untranslated (one long sentence missing from a three-sentence article halves them)
+    let prior = Scorer::prior_ratio(src.lang, tgt.lang);
+    match (cfg.length_ratio, prior) {
+        (Some(r), _) => scorer.ratio = r,
+        (None, Some(r)) => scorer.ratio = r,
+        (None, None) => scorer.estimate_length(src.sentences, tgt.sentences),
     }
     scorer.link_names(src.sentences, tgt.sentences);
     let costs = cfg.search_costs();
@@ -311,17 +319,23 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
                 0,
             );
             if cfg.length_ratio.is_none() {
+                // re-estimated from the confident 1-1 beads, the prior (or the first estimate)
+                // weighing as `ratio_prior_chars` characters so a short document keeps it
+                let k = cfg.ratio_prior_chars;
                 let (ls, lt) = beads
                     .iter()
-                    .filter(|b| b.is_pair() && b.score >= cfg.induce_min_score)
+                    .filter(|b| {
+                        b.src.len() == 1 && b.tgt.len() == 1 && b.score >= cfg.induce_min_score
+                    })
                     .fold((0f64, 0f64), |(x, y), b| {
                         (
                             x + b.src.iter().map(|&k| fs[k].chars as f64).sum::<f64>(),
                             y + b.tgt.iter().map(|&k| ft[k].chars as f64).sum::<f64>(),
                         )
                     });
-                if ls > 0.0 && lt > 0.0 {
-                    scorer.ratio = (lt / ls).clamp(0.2, 5.0);
+                let r0 = scorer.ratio;
+                if ls + k > 0.0 && lt + k * r0 > 0.0 {
+                    scorer.ratio = ((lt + k * r0) / (ls + k)).clamp(0.2, 5.0);
                 }
             }
             drop(confident);

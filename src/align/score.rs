@@ -258,6 +258,12 @@ impl Scorer {
         }
     }
 
+    /// The expected target/source length ratio of the language pair, measured on development data
+    /// (`data/align/length-ratios.tsv`); `None` for a pair not listed there.
+    pub fn prior_ratio(src: Lang, tgt: Lang) -> Option<f64> {
+        prior_ratio(src.code(), tgt.code())
+    }
+
     /// Links names across scripts for this corpus: each capitalised target word whose name key
     /// is close (`normalize::name_similarity` ≥ 0.8) to a source one gets that source key.
     pub fn link_names(&mut self, src: &[&str], tgt: &[&str]) {
@@ -465,6 +471,26 @@ impl Scorer {
     }
 }
 
+const LENGTH_RATIOS: &str = include_str!("../../data/align/length-ratios.tsv");
+
+fn prior_ratio(src: &str, tgt: &str) -> Option<f64> {
+    LENGTH_RATIOS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            let (a, b) = (f.next()?, f.next()?);
+            let r: f64 = f.next()?.trim().parse().ok()?;
+            if (a, b) == (src, tgt) {
+                Some(r)
+            } else if (a, b) == (tgt, src) {
+                Some(1.0 / r)
+            } else {
+                None
+            }
+        })
+}
+
 /// Calibration of a bead's confidence from its similarity and length cost (fitted by logistic
 /// regression on the development cases; see docs/evaluation-alignment.md).
 pub fn confidence(sim: f64, len_cost: f64) -> f64 {
@@ -649,6 +675,16 @@ mod tests {
     fn length_cost_grows_with_mismatch() {
         assert!(length_cost(100.0, 100.0, 1.0, 6.8) < length_cost(100.0, 160.0, 1.0, 6.8));
         assert_eq!(length_cost(0.0, 0.0, 1.0, 6.8), 0.0);
+    }
+
+    #[test]
+    fn length_ratio_priors_cover_every_pair_both_ways() {
+        for (a, b) in [("kk", "en"), ("kk", "ru"), ("ru", "en")] {
+            let r = prior_ratio(a, b).unwrap();
+            assert!((0.5..2.0).contains(&r));
+            assert!((prior_ratio(b, a).unwrap() * r - 1.0).abs() < 1e-12);
+        }
+        assert_eq!(prior_ratio("en", "en"), None);
     }
 
     #[test]
