@@ -95,6 +95,9 @@ pub struct AlignConfig {
     pub merge31_cost: f64,
     /// Search: cost of a bead that starts a paragraph on one side only.
     pub structure_cost: f64,
+    /// Search: a 1-1 bead costs at most two skips less this (a substitution is cheaper than a
+    /// deletion next to an insertion); a large negative value switches the cap off.
+    pub substitute_margin: f64,
     /// Search: half-width of the band around the coarse path, in sentences.
     pub band: usize,
     /// Length ratio: weight of the pair's prior (or first estimate) against the confident beads
@@ -119,11 +122,12 @@ impl Default for AlignConfig {
             punct_weight: 0.5,
             sim_weight: 8.0,
             length_weight: 1.0,
-            skip_cost: 3.0,
-            merge_cost: 4.5,
-            merge22_cost: 9.0,
+            skip_cost: 3.5,
+            merge_cost: 4.0,
+            merge22_cost: 8.0,
             merge31_cost: -1.0,
             structure_cost: 2.0,
+            substitute_margin: 3.0,
             band: 12,
             ratio_prior_chars: 2000.0,
             induce_min_prob: 0.2,
@@ -150,6 +154,7 @@ impl AlignConfig {
             } else {
                 0.0
             },
+            substitute_margin: self.substitute_margin,
             band: self.band.max(2),
             full_cells: 40_000,
         }

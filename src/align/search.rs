@@ -23,6 +23,8 @@ pub struct SearchCosts {
     pub merge31: f64,
     /// Cost when one side of a bead starts a paragraph and the other does not.
     pub structure: f64,
+    /// A 1-1 bead costs at most two skips less this.
+    pub substitute_margin: f64,
     /// Half-width of the band around the projected coarse path.
     pub band: usize,
     /// A level with at most this many DP cells is searched in full.
@@ -278,6 +280,11 @@ impl Searcher<'_> {
             self.shape_cost(a, b) + c.length_weight * self.scorer.length_cost(ls, lt) + sim_cost;
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
+        }
+        if a == 1 && b == 1 {
+            // a sentence on each side at the same place is a loose translation rather than a
+            // deletion next to an insertion: a 1-1 never costs more than the two skips would
+            cost = cost.min(2.0 * (c.skip + 0.5 * c.sim_weight) - c.substitute_margin);
         }
         cost
     }
