@@ -103,6 +103,9 @@ pub struct AlignConfig {
     /// Length ratio: weight of the pair's prior (or first estimate) against the confident beads
     /// of the first pass, in characters.
     pub ratio_prior_chars: f64,
+    /// Scores are calibrated confidences (`data/align/calibration.tsv`); false gives the raw
+    /// evidence/length scores the calibration is fitted on.
+    pub calibrate: bool,
     /// Induction: a stem pair needs t(t|s) and t(s|t) at least this.
     pub induce_min_prob: f64,
     /// Induction: first-pass beads with at least this confidence teach the lexicon.
@@ -130,6 +133,7 @@ impl Default for AlignConfig {
             substitute_margin: 3.0,
             band: 12,
             ratio_prior_chars: 2000.0,
+            calibrate: true,
             induce_min_prob: 0.2,
             induce_min_score: 0.6,
         }
@@ -358,7 +362,13 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
             );
         }
     }
-    Ok(beads_of(&scorer, &fs, &ft, &shapes))
+    let mut beads = beads_of(&scorer, &fs, &ft, &shapes);
+    if cfg.calibrate {
+        for b in &mut beads {
+            b.score = (score::calibrated(b.score, b.src.len(), b.tgt.len()) * 1e4).round() / 1e4;
+        }
+    }
+    Ok(beads)
 }
 
 #[cfg(test)]

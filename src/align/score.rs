@@ -491,6 +491,47 @@ fn prior_ratio(src: &str, tgt: &str) -> Option<f64> {
         })
 }
 
+const CALIBRATION: &str = include_str!("../../data/align/calibration.tsv");
+
+/// Logistic map (bias, slope) of one bead class from `data/align/calibration.tsv`.
+fn calibration(class: &str) -> (f64, f64) {
+    CALIBRATION
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            if f.next()? != class {
+                return None;
+            }
+            Some((f.next()?.trim().parse().ok()?, f.next()?.trim().parse().ok()?))
+        })
+        .unwrap_or((0.0, 1.0))
+}
+
+/// The calibrated confidence of a bead of `a` source and `b` target sentences whose raw score
+/// (evidence and length for a pair, one minus the best nearby pair for a deletion) is `raw`:
+/// σ(bias + slope · logit(raw)) with the constants of the bead's class, fitted on development
+/// cases so that beads at or above 0.5 are at least 95 % correct (docs/evaluation-alignment.md).
+pub fn calibrated(raw: f64, a: usize, b: usize) -> f64 {
+    use std::sync::OnceLock;
+    static MAPS: OnceLock<[(f64, f64); 3]> = OnceLock::new();
+    let maps = MAPS.get_or_init(|| {
+        [
+            calibration("one"),
+            calibration("merge"),
+            calibration("deletion"),
+        ]
+    });
+    let (bias, slope) = match (a, b) {
+        (0, _) | (_, 0) => maps[2],
+        (1, 1) => maps[0],
+        _ => maps[1],
+    };
+    let p = raw.clamp(1e-4, 1.0 - 1e-4);
+    let z = bias + slope * (p / (1.0 - p)).ln();
+    1.0 / (1.0 + (-z).exp())
+}
+
 /// Calibration of a bead's confidence from its similarity and length cost (fitted by logistic
 /// regression on the development cases; see docs/evaluation-alignment.md).
 pub fn confidence(sim: f64, len_cost: f64) -> f64 {
