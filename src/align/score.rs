@@ -503,7 +503,10 @@ fn calibration(class: &str) -> (f64, f64) {
             if f.next()? != class {
                 return None;
             }
-            Some((f.next()?.trim().parse().ok()?, f.next()?.trim().parse().ok()?))
+            Some((
+                f.next()?.trim().parse().ok()?,
+                f.next()?.trim().parse().ok()?,
+            ))
         })
         .unwrap_or((0.0, 1.0))
 }
