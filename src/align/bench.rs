@@ -1,7 +1,7 @@
 //! `tilmash bench align`: time and peak memory of aligning two files, and strict F1 against gold
 //! beads when given (Vecalign's convention, as `shared/tools/eval/align_eval.py` computes it).
 
-use super::{align_sides, AlignConfig, Side};
+use super::{align_sides_timed, AlignConfig, Phases, Side};
 use crate::error::{Error, Result};
 use crate::ingest;
 use crate::model::{Bead, Lang};
@@ -98,7 +98,8 @@ pub fn run(
     let rb: Vec<&str> = b.iter().map(String::as_str).collect();
     let t_load = t0.elapsed();
     let t1 = Instant::now();
-    let beads = align_sides(
+    let mut phases = Phases::default();
+    let beads = align_sides_timed(
         Side {
             lang: sl,
             sentences: &ra,
@@ -110,6 +111,7 @@ pub fn run(
             para_start: &[],
         },
         cfg,
+        &mut phases,
     )?;
     let t_align = t1.elapsed();
     let mut out = format!(
@@ -121,6 +123,9 @@ pub fn run(
         t_align.as_secs_f64(),
         rayon::current_num_threads()
     );
+    for (name, secs) in &phases.spans {
+        out.push_str(&format!("phase {name}: {secs:.3}\n"));
+    }
     if let Some(k) = peak_rss_kib() {
         out.push_str(&format!("peak_rss_mb: {:.1}\n", k as f64 / 1024.0));
     }

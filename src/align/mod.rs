@@ -228,14 +228,6 @@ fn fallback(n: usize, m: usize) -> Vec<Bead> {
         .collect()
 }
 
-fn features(scorer: &Scorer, side: &Side, which: score::Side) -> Vec<SentenceFeatures> {
-    side.sentences
-        .par_iter()
-        .enumerate()
-        .map(|(k, s)| scorer.features(s, which, side.para_start.get(k).copied().unwrap_or(false)))
-        .collect()
-}
-
 /// Turns bead shapes into beads with calibrated scores.
 fn beads_of(
     scorer: &Scorer,
@@ -289,8 +281,41 @@ fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -
     1.0 - near.iter().map(score).fold(0.0, f64::max)
 }
 
+/// Wall time of each phase of an alignment, in order, for `tilmash bench align`.
+#[derive(Debug, Default)]
+pub struct Phases {
+    pub spans: Vec<(&'static str, f64)>,
+    last: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn start(&mut self) {
+        self.last = Some(std::time::Instant::now());
+    }
+
+    /// Ends the running phase under `name` and starts the next.
+    fn mark(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(t) = self.last {
+            self.spans.push((name, (now - t).as_secs_f64()));
+        }
+        self.last = Some(now);
+    }
+}
+
 /// Aligns two sides; the full API.
 pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>> {
+    align_sides_timed(src, tgt, cfg, &mut Phases::default())
+}
+
+/// As [`align_sides`], recording the time of each phase.
+pub fn align_sides_timed(
+    src: Side,
+    tgt: Side,
+    cfg: &AlignConfig,
+    ph: &mut Phases,
+) -> Result<Vec<Bead>> {
+    ph.start();
     let mut scorer = Scorer::new(src.lang, tgt.lang, cfg)?;
     // the pair's measured ratio when known: a document's character totals are biased by whatever
     // it leaves untranslated (one long sentence missing from a three-sentence article halves them)
@@ -301,16 +326,22 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
         (None, None) => scorer.estimate_length(src.sentences, tgt.sentences),
     }
     scorer.link_names(src.sentences, tgt.sentences);
+    ph.mark("names");
     let costs = cfg.search_costs();
-    let mut fs = features(&scorer, &src, score::Side::Src);
-    let mut ft = features(&scorer, &tgt, score::Side::Tgt);
+    let src_words = scorer.analyse(src.sentences, score::Side::Src, src.para_start);
+    let tgt_words = scorer.analyse(tgt.sentences, score::Side::Tgt, tgt.para_start);
+    let mut fs = scorer.with_induced(&src_words);
+    let mut ft = scorer.with_induced(&tgt_words);
+    ph.mark("features");
     let mut shapes = Searcher {
         scorer: &scorer,
         costs,
     }
     .align(Level::from_features(&fs), Level::from_features(&ft));
+    ph.mark("search");
     if cfg.signals.induction {
         let beads = beads_of(&scorer, &fs, &ft, &shapes);
+        ph.mark("scores");
         let confident: Vec<(&[u32], &[u32])> = beads
             .iter()
             .filter(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.score >= cfg.induce_min_score)
@@ -348,9 +379,11 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
                 }
             }
             drop(confident);
+            ph.mark("induce");
             scorer.set_induced(lex);
-            fs = features(&scorer, &src, score::Side::Src);
-            ft = features(&scorer, &tgt, score::Side::Tgt);
+            fs = scorer.with_induced(&src_words);
+            ft = scorer.with_induced(&tgt_words);
+            ph.mark("features 2");
             shapes = Searcher {
                 scorer: &scorer,
                 costs,
@@ -360,6 +393,7 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
                 &Level::from_features(&ft),
                 &shapes,
             );
+            ph.mark("search 2");
         }
     }
     let mut beads = beads_of(&scorer, &fs, &ft, &shapes);
@@ -368,6 +402,7 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
             b.score = (score::calibrated(b.score, b.src.len(), b.tgt.len()) * 1e4).round() / 1e4;
         }
     }
+    ph.mark("scores 2");
     Ok(beads)
 }
 

@@ -26,6 +26,7 @@ use super::AlignConfig;
 use crate::error::Result;
 use crate::model::Lang;
 use crate::normalize;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Which side of the pair a text is on.
@@ -95,6 +96,41 @@ pub struct InducedLexicon {
     pub src: HashMap<u32, Vec<u32>>,
     pub tgt: HashMap<u32, Vec<u32>>,
     pub pairs: usize,
+}
+
+/// What a word form contributes to a sentence (see `Scorer::word_info`).
+#[derive(Debug, Clone, Default)]
+struct WordInfo {
+    /// Shorter than two letters: not counted.
+    skip: bool,
+    /// A month name: counted as a number, not as a word.
+    month: bool,
+    stem: u32,
+    /// Its concepts from months, seed and user lexicons, names or cognates.
+    concepts: Vec<u32>,
+}
+
+/// One side's sentences analysed by [`Scorer::analyse`].
+#[derive(Debug, Clone)]
+pub struct SideAnalysis {
+    side: Side,
+    /// Distinct word forms, in sorted order.
+    words: Vec<WordInfo>,
+    /// Per sentence: its counted words, as indices into `words`.
+    sent_words: Vec<Vec<u32>>,
+    /// Per sentence: its features without induced concepts.
+    base: Vec<SentenceFeatures>,
+}
+
+fn number_concept(d: &str) -> u32 {
+    let d = d.trim_start_matches('0');
+    let d = if d.is_empty() { "0" } else { d };
+    concept(kind::NUMBER, fnv(&[b"n", d.as_bytes()]))
+}
+
+fn mark_concept(c: char) -> u32 {
+    let mut b = [0u8; 4];
+    concept(kind::PUNCT, fnv(&[c.encode_utf8(&mut b).as_bytes()]))
 }
 
 /// Scores sentence pairs for one language pair.
@@ -425,6 +461,198 @@ impl Scorer {
         }
     }
 
+    /// What one word form (as written) contributes, except induced concepts: the per-word part
+    /// of [`Scorer::features`], which [`Scorer::analyse`] runs once per distinct form.
+    fn word_info(&self, w: &str, side: Side) -> WordInfo {
+        let lang = self.lang(side);
+        let suffix = max_suffix(lang);
+        let months = match side {
+            Side::Src => &self.months.0,
+            Side::Tgt => &self.months.1,
+        };
+        let (seed, user) = match side {
+            Side::Src => (&self.seed.src, &self.user.src),
+            Side::Tgt => (&self.seed.tgt, &self.user.tgt),
+        };
+        let cap = w.chars().next().is_some_and(char::is_uppercase);
+        let lw = lower(w);
+        let n = lw.chars().count();
+        let mut info = WordInfo {
+            skip: n < 2,
+            ..WordInfo::default()
+        };
+        if info.skip {
+            return info;
+        }
+        if let Some(m) = months.month(&lw, suffix) {
+            info.concepts
+                .push(concept(kind::NUMBER, fnv(&[b"m", &m.to_le_bytes()])));
+            info.month = true;
+        }
+        info.stem = self.stem_id(&lw, side);
+        for &c in seed.lookup(&lw, suffix) {
+            info.concepts.push(concept(kind::SEED, c));
+        }
+        for &c in user.lookup(&lw, suffix) {
+            info.concepts.push(concept(kind::USER, c));
+        }
+        if cap && self.use_names && n >= 3 {
+            let key = normalize::name_key(w);
+            let key = match side {
+                Side::Tgt => self.name_links.get(&key).unwrap_or(&key),
+                Side::Src => &key,
+            };
+            info.concepts
+                .push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
+        } else if self.use_cognates && n >= 5 {
+            let key = normalize::name_key(&lw);
+            if key.len() >= 5 {
+                info.concepts.push(concept(
+                    kind::COGNATE,
+                    fnv(&[b"c", prefix(&key, 5).as_bytes()]),
+                ));
+            }
+        }
+        info
+    }
+
+    /// Features of all sentences of one side, as [`Scorer::features`] gives them one by one
+    /// (the same values), but with each distinct word form analysed once: most of the cost is
+    /// per word (lower-casing, lexicon look-ups, transliteration keys) and words repeat. Keeps
+    /// what [`Scorer::with_induced`] needs to add induced concepts without reading the text again.
+    pub fn analyse(&self, texts: &[&str], side: Side, para_start: &[bool]) -> SideAnalysis {
+        // distinct word forms, in a fixed (sorted) order whatever the thread count
+        let mut forms: Vec<&str> = texts
+            .par_chunks(512)
+            .map(|chunk| {
+                let mut v: Vec<&str> = chunk
+                    .iter()
+                    .flat_map(|t| tokens(t))
+                    .filter_map(|tok| match tok {
+                        Token::Word(w, _) => Some(w),
+                        _ => None,
+                    })
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .reduce(Vec::new, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        forms.sort_unstable();
+        forms.dedup();
+        let words: Vec<WordInfo> = forms.par_iter().map(|w| self.word_info(w, side)).collect();
+        let index: HashMap<&str, u32> = forms
+            .iter()
+            .enumerate()
+            .map(|(k, w)| (*w, k as u32))
+            .collect();
+        let w = &self.w;
+        let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = texts
+            .par_iter()
+            .enumerate()
+            .map(|(k, text)| {
+                let mut ids = Vec::new();
+                let mut stems = Vec::new();
+                let mut word_ids = Vec::new();
+                let (mut nwords, mut nums, mut marks) = (0u32, 0u32, 0u32);
+                if list_marker(text) {
+                    ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
+                    marks += 1;
+                }
+                for tok in tokens(text) {
+                    match tok {
+                        Token::Number(d) => {
+                            ids.push(number_concept(d));
+                            nums += 1;
+                        }
+                        Token::Mark(c) => {
+                            ids.push(mark_concept(c));
+                            marks += 1;
+                        }
+                        Token::Word(form, _) => {
+                            let x = index[form];
+                            let info = &words[x as usize];
+                            if info.skip {
+                                continue;
+                            }
+                            word_ids.push(x);
+                            if info.month {
+                                nums += 1;
+                            } else {
+                                nwords += 1;
+                            }
+                            stems.push(info.stem);
+                            ids.extend_from_slice(&info.concepts);
+                        }
+                    }
+                }
+                ids.sort_unstable();
+                stems.sort_unstable();
+                stems.dedup();
+                let weight =
+                    w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
+                (
+                    SentenceFeatures {
+                        chars: text.chars().count() as f32,
+                        ids,
+                        stems,
+                        weight,
+                        para_start: para_start.get(k).copied().unwrap_or(false),
+                    },
+                    word_ids,
+                )
+            })
+            .collect();
+        let (base, sent_words) = per_sentence.into_iter().unzip();
+        SideAnalysis {
+            side,
+            words,
+            sent_words,
+            base,
+        }
+    }
+
+    /// The features of an analysed side under this scorer's induced lexicon (equal to
+    /// [`Scorer::features`] of each sentence).
+    pub fn with_induced(&self, a: &SideAnalysis) -> Vec<SentenceFeatures> {
+        let induced = match a.side {
+            Side::Src => &self.induced.src,
+            Side::Tgt => &self.induced.tgt,
+        };
+        if induced.is_empty() {
+            return a.base.clone();
+        }
+        // induced concepts per word form, looked up once
+        let extra: Vec<&[u32]> = a
+            .words
+            .par_iter()
+            .map(|info| {
+                if info.skip {
+                    &[][..]
+                } else {
+                    induced.get(&info.stem).map_or(&[][..], Vec::as_slice)
+                }
+            })
+            .collect();
+        a.base
+            .par_iter()
+            .zip(a.sent_words.par_iter())
+            .map(|(f, ws)| {
+                let mut ids = f.ids.clone();
+                for &x in ws {
+                    for &c in extra[x as usize] {
+                        ids.push(concept(kind::INDUCED, c));
+                    }
+                }
+                ids.sort_unstable();
+                SentenceFeatures { ids, ..f.clone() }
+            })
+            .collect()
+    }
+
     /// Weighted share in [0, 1] of the evidence of the source run `a` matched by the target run
     /// `b` and vice versa (Dice coefficient over concept multisets).
     pub fn similarity(&self, a: &[&SentenceFeatures], b: &[&SentenceFeatures]) -> f64 {
@@ -633,20 +861,39 @@ pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT])
     m
 }
 
+/// `matched_weight(&[x], &[y1, y2], w)`, specialised: the same matches added in the same order
+/// (ascending concept number), so the result is bit-identical, without the general merge. One
+/// step per element of the three lists, without data-dependent branches (a non-match adds 0.0,
+/// which leaves an f32 sum unchanged).
+#[inline]
+pub(crate) fn matched_weight_1v2(x: &[u32], y1: &[u32], y2: &[u32], w: &[f32; kind::COUNT]) -> f32 {
+    // u32::MAX is no concept (kind 7 is unused), so it marks an exhausted list
+    let head = |l: &[u32], k: usize| l.get(k).copied().unwrap_or(u32::MAX);
+    let (mut i, mut p, mut q, mut m) = (0, 0, 0, 0f32);
+    while i < x.len() && (p < y1.len() || q < y2.len()) {
+        let (v, a, b) = (x[i], head(y1, p), head(y2, q));
+        let low = a.min(b);
+        let take_a = a <= b;
+        // v < low: v is unmatched; v == low: a match, from y1 first; v > low: skip low
+        let eq = v == low;
+        m += if eq { w[(v >> 29) as usize] } else { 0.0 };
+        i += (v <= low) as usize;
+        p += (v >= low && take_a) as usize;
+        q += (v >= low && !take_a) as usize;
+    }
+    m
+}
+
+/// Weighted size of the multiset intersection of two sorted lists (added in ascending order).
 #[inline]
 pub(crate) fn matched_weight2(a: &[u32], b: &[u32], w: &[f32; kind::COUNT]) -> f32 {
     let (mut i, mut j, mut m) = (0, 0, 0f32);
     while i < a.len() && j < b.len() {
         let (u, v) = (a[i], b[j]);
-        if u < v {
-            i += 1;
-        } else if v < u {
-            j += 1;
-        } else {
-            m += w[(u >> 29) as usize];
-            i += 1;
-            j += 1;
-        }
+        // branch-free: a non-match adds 0.0, which leaves an f32 sum unchanged
+        m += if u == v { w[(u >> 29) as usize] } else { 0.0 };
+        i += (u <= v) as usize;
+        j += (v <= u) as usize;
     }
     m
 }

@@ -3,7 +3,10 @@
 //! a full DP is small; the path found there is projected one level down and the DP is re-run only
 //! inside a band of ±`band` sentences around it, down to the sentences themselves.
 
-use super::score::{kind, matched_weight, matched_weight2, Scorer, SentenceFeatures};
+use super::score::{
+    kind, matched_weight, matched_weight2, matched_weight_1v2, Scorer, SentenceFeatures,
+};
+use rayon::prelude::*;
 
 /// Costs of the search, in negative log-odds units.
 #[derive(Debug, Clone, Copy)]
@@ -228,6 +231,223 @@ fn uncovered(
     out
 }
 
+/// Matched weights of the band's cells, for the DP: every value depends on its units only, so all
+/// are computed up front, row by row in parallel (deterministic: each cell is computed alone),
+/// and the sequential DP only reads them.
+struct Matches<'a> {
+    s: &'a Level,
+    t: &'a Level,
+    band: &'a Band,
+    w: &'a [f32; kind::COUNT],
+    /// Cell (i, j): source unit i-1 against target unit j-1.
+    pair: Vec<f32>,
+    /// Cell (i, j): source unit i-1 against target units j-2, j-1 merged.
+    one_two: Vec<f32>,
+    /// Cell (i, j): source units i-2, i-1 merged against target unit j-1.
+    two_one: Vec<f32>,
+}
+
+/// A small multiset of concept numbers (open addressing), filled once per row or column of
+/// the band so each cell's match is one look-up per concept of the other unit instead of a merge
+/// of both lists.
+struct Bag {
+    keys: Vec<u32>,
+    counts: Vec<u32>,
+    shift: u32,
+}
+
+impl Bag {
+    /// No concept has kind 7, so this number marks an empty slot.
+    const EMPTY: u32 = u32::MAX;
+
+    fn new() -> Bag {
+        Bag {
+            keys: Vec::new(),
+            counts: Vec::new(),
+            shift: 32,
+        }
+    }
+
+    fn fill(&mut self, lists: &[&[u32]]) {
+        let n: usize = lists.iter().map(|l| l.len()).sum();
+        let bits = (2 * n).max(16).next_power_of_two().trailing_zeros();
+        let size = 1usize << bits;
+        self.shift = 32 - bits;
+        self.keys.clear();
+        self.keys.resize(size, Bag::EMPTY);
+        self.counts.clear();
+        self.counts.resize(size, 0);
+        for l in lists {
+            for &v in *l {
+                let h = self.slot(v);
+                self.keys[h] = v;
+                self.counts[h] += 1;
+            }
+        }
+    }
+
+    /// The slot of v: where it is, or the empty slot where it would go.
+    #[inline]
+    fn slot(&self, v: u32) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut h = (v.wrapping_mul(0x9E37_79B9) >> self.shift) as usize;
+        while self.keys[h] != v && self.keys[h] != Bag::EMPTY {
+            h = (h + 1) & mask;
+        }
+        h
+    }
+
+    #[inline]
+    fn count(&self, v: u32) -> u32 {
+        self.counts[self.slot(v)]
+    }
+
+    /// Weighted multiset intersection with the sorted list `y`: the same matches, added in the
+    /// same (ascending) order as `matched_weight2`, so the result is bit-identical.
+    #[inline]
+    fn matched(&self, y: &[u32], w: &[f32; kind::COUNT]) -> f32 {
+        let mut m = 0f32;
+        let (mut prev, mut seen) = (Bag::EMPTY, 0u32);
+        for &v in y {
+            // the k-th copy of v in y matches when the bag holds more than k copies
+            seen = if v == prev { seen + 1 } else { 0 };
+            prev = v;
+            m += if seen < self.count(v) {
+                w[(v >> 29) as usize]
+            } else {
+                0.0
+            };
+        }
+        m
+    }
+}
+
+impl<'a> Matches<'a> {
+    fn new(s: &'a Level, t: &'a Level, band: &'a Band, w: &'a [f32; kind::COUNT]) -> Self {
+        let cells = band.cells();
+        let n = band.lo.len() - 1;
+        // by rows: source unit i-1 (pair) and units i-2, i-1 merged (two_one) in a bag
+        let rows: Vec<[Vec<f32>; 2]> = (0..n + 1)
+            .into_par_iter()
+            .with_min_len(64)
+            .map_init(
+                || (Bag::new(), Bag::new()),
+                |(one, two), i| {
+                    let width = band.hi[i] + 1 - band.lo[i];
+                    let mut row = [vec![0f32; width], vec![0f32; width]];
+                    if i == 0 {
+                        return row;
+                    }
+                    one.fill(&[&s.ids[i - 1]]);
+                    if i > 1 {
+                        two.fill(&[&s.ids[i - 2], &s.ids[i - 1]]);
+                    }
+                    for (k, j) in (band.lo[i]..=band.hi[i]).enumerate() {
+                        if j == 0 {
+                            continue;
+                        }
+                        let y = &t.ids[j - 1];
+                        row[0][k] = one.matched(y, w);
+                        if i > 1 {
+                            row[1][k] = two.matched(y, w);
+                        }
+                    }
+                    row
+                },
+            )
+            .collect();
+        let mut pair = Vec::with_capacity(cells);
+        let mut two_one = Vec::with_capacity(cells);
+        for [p, t2] in rows {
+            pair.extend(p);
+            two_one.extend(t2);
+        }
+        // by columns: target units j-2, j-1 merged in a bag (one_two)
+        let m = t.len();
+        let mut first = vec![usize::MAX; m + 1];
+        let mut last = vec![0usize; m + 1];
+        for i in 0..=n {
+            for j in band.lo[i]..=band.hi[i] {
+                first[j] = first[j].min(i);
+                last[j] = last[j].max(i);
+            }
+        }
+        let cols: Vec<Vec<f32>> = (0..m + 1)
+            .into_par_iter()
+            .with_min_len(64)
+            .map_init(Bag::new, |bag, j| {
+                if j < 2 || first[j] > last[j] {
+                    return Vec::new();
+                }
+                bag.fill(&[&t.ids[j - 2], &t.ids[j - 1]]);
+                (first[j]..=last[j])
+                    .map(|i| {
+                        if i == 0 || band.index(i, j).is_none() {
+                            0.0
+                        } else {
+                            bag.matched(&s.ids[i - 1], w)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut one_two = vec![0f32; cells];
+        for (j, col) in cols.iter().enumerate() {
+            for (k, &v) in col.iter().enumerate() {
+                if let Some(x) = band.index(first[j] + k, j) {
+                    one_two[x] = v;
+                }
+            }
+        }
+        Matches {
+            s,
+            t,
+            band,
+            w,
+            pair,
+            one_two,
+            two_one,
+        }
+    }
+
+    /// Source unit x against target unit y.
+    #[inline]
+    fn pair(&self, x: usize, y: usize) -> f32 {
+        match self.band.index(x + 1, y + 1) {
+            Some(k) => self.pair[k],
+            None => matched_weight2(&self.s.ids[x], &self.t.ids[y], self.w),
+        }
+    }
+
+    /// Source unit i-1 against target units j-2 and j-1 merged.
+    #[inline]
+    fn one_two(&self, i: usize, j: usize) -> f32 {
+        match self.band.index(i, j) {
+            Some(k) => self.one_two[k],
+            None => matched_weight_1v2(
+                &self.s.ids[i - 1],
+                &self.t.ids[j - 2],
+                &self.t.ids[j - 1],
+                self.w,
+            ),
+        }
+    }
+
+    /// Source units i-2 and i-1 merged against target unit j-1.
+    #[inline]
+    fn two_one(&self, i: usize, j: usize) -> f32 {
+        match self.band.index(i, j) {
+            Some(k) => self.two_one[k],
+            None => matched_weight_1v2(
+                &self.t.ids[j - 1],
+                &self.s.ids[i - 2],
+                &self.s.ids[i - 1],
+                self.w,
+            ),
+        }
+    }
+}
+
 pub struct Searcher<'a> {
     pub scorer: &'a Scorer,
     pub costs: SearchCosts,
@@ -281,24 +501,25 @@ impl Searcher<'_> {
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
-        if a == 1 && b == 1 {
-            // a sentence on each side at the same place is a loose translation rather than a
-            // deletion next to an insertion: a 1-1 never costs more than the two skips would
-            cost = cost.min(2.0 * (c.skip + 0.5 * c.sim_weight) - c.substitute_margin);
-        }
-        cost
+        cost.min(self.substitute_cap(a, b))
     }
 
     /// Best path through the band, as a list of (source units, target units) bead shapes.
+    ///
+    /// Hot loop. Three things keep it cheap without changing its result: the matched weight of
+    /// every cell's unit pair is computed once, in parallel, before the sequential DP; the
+    /// matches of a unit against a run of two (1-2, 2-1 beads) are cached per cell and reused by
+    /// the 2-2 beads of the neighbouring cells; and a merge bead whose cost without its evidence
+    /// term (never negative) already reaches the best cost found is not scored at all.
     fn run(&self, s: &Level, t: &Level, band: &Band) -> Vec<(usize, usize)> {
         let (n, m) = (s.len(), t.len());
         let cells = band.cells();
         let mut cost = vec![f32::INFINITY; cells];
         let mut back = vec![u8::MAX; cells];
-        // matched weight of units (i-1, j-1), cached per cell: every bead shape reuses it
-        let w = self.scorer.kind_weights();
-        let mut matched = vec![0f32; cells];
+        let mt = Matches::new(s, t, band, self.scorer.kind_weights());
         let max_shape = if self.costs.merge31.is_finite() { 8 } else { 6 };
+        // the evidence term of a bead is never negative, so a partial cost bounds the bead's
+        let prune = self.costs.sim_weight >= 0.0;
         if let Some(k) = band.index(0, 0) {
             cost[k] = 0.0;
         }
@@ -307,15 +528,6 @@ impl Searcher<'_> {
                 if i == 0 && j == 0 {
                     continue;
                 }
-                if i > 0 && j > 0 {
-                    if let Some(x) = band.index(i, j) {
-                        matched[x] = matched_weight2(&s.ids[i - 1], &t.ids[j - 1], w);
-                    }
-                }
-                let pair = |x: usize, y: usize| match band.index(x + 1, y + 1) {
-                    Some(k) => matched[k],
-                    None => matched_weight2(&s.ids[x], &t.ids[y], w),
-                };
                 let mut best = f64::INFINITY;
                 let mut arg = u8::MAX;
                 for (k, &(a, b)) in SHAPES[..max_shape].iter().enumerate() {
@@ -329,7 +541,28 @@ impl Searcher<'_> {
                     if !prev.is_finite() {
                         continue;
                     }
-                    let c = prev + self.bead_cost_with(s, t, i, j, a, b, pair);
+                    let c = if a == 0 || b == 0 {
+                        prev + self.skip_cost(s, t, i, j, a, b)
+                    } else {
+                        let base = self.base_cost(s, t, i, j, a, b);
+                        let mut with_structure = if s.para[i - a] != t.para[j - b] {
+                            base + self.costs.structure
+                        } else {
+                            base
+                        };
+                        let cap = self.substitute_cap(a, b);
+                        with_structure = with_structure.min(cap);
+                        // shapes are tried in a fixed order and a later one wins only when
+                        // strictly cheaper, so skipping one that cannot be cheaper is exact
+                        if prune && prev + with_structure >= best {
+                            continue;
+                        }
+                        let mut cost = base + self.sim_cost(s, t, i, j, a, b, &mt);
+                        if s.para[i - a] != t.para[j - b] {
+                            cost += self.costs.structure;
+                        }
+                        prev + cost.min(cap)
+                    };
                     if c < best {
                         best = c;
                         arg = k as u8;
@@ -361,6 +594,89 @@ impl Searcher<'_> {
         }
         shapes.reverse();
         shapes
+    }
+
+    /// The most a bead may cost: a sentence on each side at the same place is a loose
+    /// translation rather than a deletion next to an insertion, so a 1-1 never costs more than
+    /// the two skips would (less `substitute_margin`); other shapes are not capped.
+    #[inline]
+    fn substitute_cap(&self, a: usize, b: usize) -> f64 {
+        let c = &self.costs;
+        if a == 1 && b == 1 {
+            2.0 * (c.skip + 0.5 * c.sim_weight) - c.substitute_margin
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Cost of a 1-0 / 0-1 bead (as `bead_cost_with`).
+    #[inline]
+    fn skip_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let c = &self.costs;
+        let n: u32 = s.count[i - a..i].iter().sum::<u32>() + t.count[j - b..j].iter().sum::<u32>();
+        (c.skip + 0.5 * c.sim_weight) * n as f64
+    }
+
+    /// Shape and length cost of a bead with both sides: `bead_cost_with` before its evidence
+    /// and structure terms, summed in the same order.
+    #[inline]
+    fn base_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let ls: f32 = s.chars[i - a..i].iter().sum();
+        let lt: f32 = t.chars[j - b..j].iter().sum();
+        self.shape_cost(a, b) + self.costs.length_weight * self.scorer.length_cost(ls, lt)
+    }
+
+    /// The evidence term of `bead_cost_with` (`uncovered`, with cached matches).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn sim_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+        mt: &Matches,
+    ) -> f64 {
+        let cov = |m: f32, wt: f32| {
+            if wt > 0.0 {
+                (m / wt).min(1.0) as f64
+            } else {
+                0.0
+            }
+        };
+        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
+        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        // the same terms in the same order as `uncovered`, so the sums are bit-identical
+        let mut out = 0.0;
+        match (a, b) {
+            (1, 1) => {
+                let p = mt.pair(i - 1, j - 1);
+                out += src(i - 1, p);
+                out += tgt(j - 1, p);
+            }
+            (2, 1) => {
+                out += src(i - 2, mt.pair(i - 2, j - 1));
+                out += src(i - 1, mt.pair(i - 1, j - 1));
+                out += tgt(j - 1, mt.two_one(i, j));
+            }
+            (1, 2) => {
+                out += src(i - 1, mt.one_two(i, j));
+                out += tgt(j - 2, mt.pair(i - 1, j - 2));
+                out += tgt(j - 1, mt.pair(i - 1, j - 1));
+            }
+            (2, 2) => {
+                out += src(i - 2, mt.one_two(i - 1, j));
+                out += src(i - 1, mt.one_two(i, j));
+                out += tgt(j - 2, mt.two_one(i, j - 1));
+                out += tgt(j - 1, mt.two_one(i, j));
+            }
+            _ => {
+                out = uncovered(s, t, i, j, a, b, mt.w, |x, y| mt.pair(x, y));
+            }
+        }
+        self.costs.sim_weight * out / 2.0
     }
 
     /// Re-aligns two level-0 sequences inside a band around an earlier path (second pass).
