@@ -11,8 +11,8 @@ projected onto the gold sentences (`align_eval.py score --project`). Peers canno
 paragraph cases they get the paragraphs cut by `tilmash segment --raw` (the same sentences
 tilmash aligns) and their beads are projected the same way.
 
-`--beads` writes every tilmash bead of the sentence-level cases with its score and whether gold
-has it (for calibration). Scorers come from ../shared/tools/eval (or $TILMASH_EVAL).
+`--beads` writes every tilmash bead of the sentence-level cases with its score (and margin, with
+`calibrate = false`) and whether gold has it (for scripts/fit-calibration.py). Scorers come from ../shared/tools/eval (or $TILMASH_EVAL).
 Counts are summed over the cases of a group before dividing (micro average), as align_eval does.
 """
 import argparse
@@ -54,14 +54,15 @@ def tilmash_case(args, case, meta):
                                                read_lines(os.path.join(case, "tgt.sents.txt")), sl, tl, True)
         finally:
             os.unlink(out)
-        return beads, scores
+        return beads, [{"score": x} for x in scores]
     res = subprocess.run(cmd + ["--format", "jsonl"], check=True, capture_output=True, text=True)
     beads, scores = [], []
     for line in res.stdout.splitlines():
         if line.strip():
             d = json.loads(line)
             beads.append(bead(d["src"], d["tgt"]))
-            scores.append(d.get("score"))
+            # the score, and the margin when tilmash prints raw scores (`calibrate = false`)
+            scores.append({k: d[k] for k in ("score", "margin") if k in d})
     return beads, scores
 
 
@@ -142,8 +143,8 @@ def main():
             if name == "tilmash" and scores is not None and args.beads and not meta.get("paragraphs"):
                 gs = set(gold)
                 for b, s in zip(beads, scores):
-                    bead_rows.append({"case": os.path.relpath(case, args.cases), "src": list(b[0]),
-                                      "tgt": list(b[1]), "score": s, "correct": b in gs})
+                    bead_rows.append(dict(s, case=os.path.relpath(case, args.cases), src=list(b[0]),
+                                          tgt=list(b[1]), correct=b in gs))
     if args.beads:
         with open(args.beads, "w", encoding="utf-8") as f:
             for r in bead_rows:

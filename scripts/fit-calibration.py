@@ -6,7 +6,7 @@
     python3 scripts/fit-calibration.py beads.jsonl [--write data/align/calibration.tsv]
 
 The beads carry the aligner's raw scores (`calibrate = false`). Each bead class (1-1; merges 2-1/1-2/2-2/…; deletions 1-0/0-1) gets a logistic map
-confidence = σ(bias + slope · logit(raw score)), fitted by Newton's method on the cases of one half
+confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), fitted by Newton's method on the cases of one half
 (a stable hash of the case name) and checked on the other: the share of beads with confidence
 ≥ 0.5 that gold has, and the confidence threshold giving a chosen precision.
 """
@@ -23,35 +23,59 @@ def kind(b):
     return "one" if a == c == 1 else "merge"
 
 
-def feature(raw):
-    p = min(max(raw, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
+def features(r):
+    """logit of the raw score, and the margin over the nearest competing pairs (pairs only)."""
+    p = min(max(r["score"], 1e-4), 1 - 1e-4)
+    x = [1.0, math.log(p / (1 - p))]
+    if kind(r) != "deletion":
+        x.append(r.get("margin", 0.0))
+    return x
+
+
+def solve(h, g):
+    """h · d = g for a small dense system (Gaussian elimination with partial pivoting)."""
+    n = len(g)
+    m = [row[:] + [g[i]] for i, row in enumerate(h)]
+    for c in range(n):
+        piv = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[piv] = m[piv], m[c]
+        if abs(m[c][c]) < 1e-12:
+            return [0.0] * n
+        for r in range(n):
+            if r != c:
+                f = m[r][c] / m[c][c]
+                m[r] = [x - f * y for x, y in zip(m[r], m[c])]
+    return [m[i][n] / m[i][i] for i in range(n)]
 
 
 def fit(xs, ys, l2=1e-3):
-    a = b = 0.0
+    """Logistic regression by Newton's method (a small ridge on the slopes)."""
+    n = len(xs[0])
+    w = [0.0] * n
     for _ in range(50):
-        ga = gb = haa = hab = hbb = 0.0
+        g = [0.0] * n
+        h = [[0.0] * n for _ in range(n)]
         for x, y in zip(xs, ys):
-            p = 1 / (1 + math.exp(-(a + b * x)))
-            ga += p - y
-            gb += (p - y) * x
-            w = p * (1 - p)
-            haa += w
-            hab += w * x
-            hbb += w * x * x
-        gb += l2 * b
-        hbb += l2
-        haa += 1e-9
-        det = haa * hbb - hab * hab
-        if det <= 0:
+            z = sum(wi * xi for wi, xi in zip(w, x))
+            p = 1 / (1 + math.exp(-max(min(z, 30), -30)))
+            for i in range(n):
+                g[i] += (p - y) * x[i]
+                for k in range(n):
+                    h[i][k] += p * (1 - p) * x[i] * x[k]
+        for i in range(1, n):
+            g[i] += l2 * w[i]
+            h[i][i] += l2
+        d = solve(h, g)
+        w = [wi - di for wi, di in zip(w, d)]
+        if sum(abs(x) for x in d) < 1e-9:
             break
-        da = (hbb * ga - hab * gb) / det
-        db = (haa * gb - hab * ga) / det
-        a, b = a - da, b - db
-        if abs(da) + abs(db) < 1e-9:
-            break
-    return a, b
+    return w
+
+
+def confidence(r, params):
+    w = params[kind(r)]
+    z = sum(wi * xi for wi, xi in zip(w, features(r)))
+    return 1 / (1 + math.exp(-max(min(z, 30), -30)))
 
 
 def half(case):
@@ -59,7 +83,7 @@ def half(case):
 
 
 def report(rows, params, label):
-    conf = [1 / (1 + math.exp(-(params[kind(r)][0] + params[kind(r)][1] * feature(r["score"])))) for r in rows]
+    conf = [confidence(r, params) for r in rows]
     print(f"{label}: {len(rows)} beads")
     for th in (0.5,):
         sel = [r["correct"] for r, c in zip(rows, conf) if c >= th]
@@ -84,20 +108,22 @@ def main():
     params = {}
     for k in ("one", "merge", "deletion"):
         sel = [r for r in train if kind(r) == k]
-        params[k] = fit([feature(r["score"]) for r in sel], [1.0 if r["correct"] else 0.0 for r in sel])
-        print(f"{k}: {len(sel)} training beads, bias {params[k][0]:.3f} slope {params[k][1]:.3f}")
+        params[k] = fit([features(r) for r in sel], [1.0 if r["correct"] else 0.0 for r in sel])
+        print(f"{k}: {len(sel)} training beads, weights {' '.join(f'{x:.3f}' for x in params[k])}")
     report(train, params, "fitted half")
     report(test, params, "held-out half")
     if "--write" in sys.argv:
         path = sys.argv[sys.argv.index("--write") + 1]
         with open(path, "w", encoding="utf-8") as f:
-            f.write("# Bead confidence = σ(bias + slope · logit(raw score)), per bead class; raw score: the\n"
-                    "# evidence/length score of the bead (pairs) or one minus the best nearby pair (deletions).\n"
+            f.write("# Bead confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), per bead\n"
+                    "# class; raw score: the evidence/length score of the bead (pairs) or one minus the best\n"
+                    "# nearby pair (deletions); margin: the raw score less the best competing pair (the 1-1\n"
+                    "# pairs inside a merge, its end sentences with the neighbours of the other side).\n"
                     "# Fitted by scripts/fit-calibration.py on half of the development cases (clean, merge,\n"
                     "# delete modes of every set in ../shared/data); see docs/evaluation-alignment.md.\n"
-                    "# class\tbias\tslope\n")
-            for k, (a, b) in params.items():
-                f.write(f"{k}\t{a:.4f}\t{b:.4f}\n")
+                    "# class\tbias\tslope\tslope_margin\n")
+            for k, w in params.items():
+                f.write(f"{k}\t" + "\t".join(f"{x:.4f}" for x in (list(w) + [0.0])[:3]) + "\n")
 
 
 if __name__ == "__main__":

@@ -398,6 +398,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let rb: Vec<&str> = fb.iter().map(String::as_str).collect();
             let mut types = Vec::new();
             let mut evidence = Vec::new();
+            let mut margins: Vec<f64> = Vec::new();
             let beads = if mode == AlignMode::Comparable {
                 // unmatched sentences are left out: only mined pairs are printed
                 let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
@@ -415,7 +416,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     })
                     .collect()
             } else {
-                align::align_sides(
+                let aligned = align::align_sides_margins(
                     align::Side {
                         lang: sl,
                         sentences: &ra,
@@ -427,7 +428,12 @@ pub fn execute(cli: Cli) -> Result<i32> {
                         para_start: &tgt_starts,
                     },
                     &cfg,
-                )?
+                )?;
+                // raw scores come with the margin the calibration is fitted on
+                if !cfg.calibrate {
+                    margins = aligned.margins;
+                }
+                aligned.beads
             };
             let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
             let out = match format {
@@ -437,6 +443,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     .map(|(k, b)| {
                         let mut v =
                             serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
+                        if let Some(m) = margins.get(k) {
+                            v["margin"] = serde_json::json!(m);
+                        }
                         if mode == AlignMode::Comparable {
                             v["type"] = serde_json::json!(type_of(k));
                             if let Some(&(pair, margin, sim)) = evidence.get(k) {

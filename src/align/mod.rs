@@ -275,6 +275,40 @@ fn beads_of(
     out
 }
 
+/// How much better a pair bead scores than its nearest competitors: the 1-1 pairs inside it (for a
+/// merge) and the pairs of its first and last sentences with the neighbouring sentences of the
+/// other side. 0 for a deletion (its score already compares it with its neighbours).
+fn bead_margin(scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures], b: &Bead) -> f64 {
+    let (Some(&i0), Some(&i1), Some(&j0), Some(&j1)) =
+        (b.src.first(), b.src.last(), b.tgt.first(), b.tgt.last())
+    else {
+        return 0.0;
+    };
+    let mut alt = 0f64;
+    if b.src.len() + b.tgt.len() > 2 {
+        for &x in &b.src {
+            for &y in &b.tgt {
+                alt = alt.max(scorer.pair_score(&fs[x], &ft[y]));
+            }
+        }
+    }
+    if j0 > 0 {
+        alt = alt.max(scorer.pair_score(&fs[i0], &ft[j0 - 1]));
+    }
+    if i0 > 0 {
+        alt = alt.max(scorer.pair_score(&fs[i0 - 1], &ft[j0]));
+    }
+    if j1 + 1 < ft.len() {
+        alt = alt.max(scorer.pair_score(&fs[i1], &ft[j1 + 1]));
+    }
+    if i1 + 1 < fs.len() {
+        alt = alt.max(scorer.pair_score(&fs[i1 + 1], &ft[j1]));
+    }
+    let a: Vec<&SentenceFeatures> = b.src.iter().map(|&k| &fs[k]).collect();
+    let c: Vec<&SentenceFeatures> = b.tgt.iter().map(|&k| &ft[k]).collect();
+    scorer.run_score(&a, &c) - alt
+}
+
 /// Confidence that a sentence left unaligned has no counterpart: one minus its best pair score
 /// with the nearby sentences of the other side.
 fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -> f64) -> f64 {
@@ -308,6 +342,19 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
     align_sides_timed(src, tgt, cfg, &mut Phases::default())
 }
 
+/// Beads with, per bead, its margin over the nearest competing pairs (the second feature of the
+/// calibration; see [`score::calibrated`]).
+#[derive(Debug, Clone, Default)]
+pub struct Aligned {
+    pub beads: Vec<Bead>,
+    pub margins: Vec<f64>,
+}
+
+/// As [`align_sides`], with each bead's margin.
+pub fn align_sides_margins(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Aligned> {
+    align_sides_full(src, tgt, cfg, &mut Phases::default())
+}
+
 /// As [`align_sides`], recording the time of each phase.
 pub fn align_sides_timed(
     src: Side,
@@ -315,6 +362,10 @@ pub fn align_sides_timed(
     cfg: &AlignConfig,
     ph: &mut Phases,
 ) -> Result<Vec<Bead>> {
+    Ok(align_sides_full(src, tgt, cfg, ph)?.beads)
+}
+
+fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -> Result<Aligned> {
     ph.start();
     let mut scorer = Scorer::new(src.lang, tgt.lang, cfg)?;
     // the pair's measured ratio when known: a document's character totals are biased by whatever
@@ -397,13 +448,18 @@ pub fn align_sides_timed(
         }
     }
     let mut beads = beads_of(&scorer, &fs, &ft, &shapes);
+    let margins: Vec<f64> = beads
+        .par_iter()
+        .map(|b| (bead_margin(&scorer, &fs, &ft, b) * 1e4).round() / 1e4)
+        .collect();
     if cfg.calibrate {
-        for b in &mut beads {
-            b.score = (score::calibrated(b.score, b.src.len(), b.tgt.len()) * 1e4).round() / 1e4;
+        for (b, &m) in beads.iter_mut().zip(&margins) {
+            let c = score::calibrated(b.score, m, b.src.len(), b.tgt.len());
+            b.score = (c * 1e4).round() / 1e4;
         }
     }
     ph.mark("scores 2");
-    Ok(beads)
+    Ok(Aligned { beads, margins })
 }
 
 #[cfg(test)]

@@ -721,8 +721,9 @@ fn prior_ratio(src: &str, tgt: &str) -> Option<f64> {
 
 const CALIBRATION: &str = include_str!("../../data/align/calibration.tsv");
 
-/// Logistic map (bias, slope) of one bead class from `data/align/calibration.tsv`.
-fn calibration(class: &str) -> (f64, f64) {
+/// Logistic map (bias, slope of the raw score's logit, slope of the margin) of one bead class
+/// from `data/align/calibration.tsv`.
+fn calibration(class: &str) -> (f64, f64, f64) {
     CALIBRATION
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -731,21 +732,20 @@ fn calibration(class: &str) -> (f64, f64) {
             if f.next()? != class {
                 return None;
             }
-            Some((
-                f.next()?.trim().parse().ok()?,
-                f.next()?.trim().parse().ok()?,
-            ))
+            let mut num = || f.next().and_then(|x| x.trim().parse::<f64>().ok());
+            Some((num()?, num()?, num().unwrap_or(0.0)))
         })
-        .unwrap_or((0.0, 1.0))
+        .unwrap_or((0.0, 1.0, 0.0))
 }
 
 /// The calibrated confidence of a bead of `a` source and `b` target sentences whose raw score
-/// (evidence and length for a pair, one minus the best nearby pair for a deletion) is `raw`:
-/// σ(bias + slope · logit(raw)) with the constants of the bead's class, fitted on development
-/// cases so that beads at or above 0.5 are at least 95 % correct (docs/evaluation-alignment.md).
-pub fn calibrated(raw: f64, a: usize, b: usize) -> f64 {
+/// (evidence and length for a pair, one minus the best nearby pair for a deletion) is `raw` and
+/// whose margin over the nearest competing pairs is `margin`: σ(bias + slope · logit(raw) +
+/// slope_margin · margin) with the constants of the bead's class, fitted on development cases so
+/// that beads at or above 0.5 are at least 95 % correct (docs/evaluation-alignment.md).
+pub fn calibrated(raw: f64, margin: f64, a: usize, b: usize) -> f64 {
     use std::sync::OnceLock;
-    static MAPS: OnceLock<[(f64, f64); 3]> = OnceLock::new();
+    static MAPS: OnceLock<[(f64, f64, f64); 3]> = OnceLock::new();
     let maps = MAPS.get_or_init(|| {
         [
             calibration("one"),
@@ -753,13 +753,13 @@ pub fn calibrated(raw: f64, a: usize, b: usize) -> f64 {
             calibration("deletion"),
         ]
     });
-    let (bias, slope) = match (a, b) {
+    let (bias, slope, slope_margin) = match (a, b) {
         (0, _) | (_, 0) => maps[2],
         (1, 1) => maps[0],
         _ => maps[1],
     };
     let p = raw.clamp(1e-4, 1.0 - 1e-4);
-    let z = bias + slope * (p / (1.0 - p)).ln();
+    let z = bias + slope * (p / (1.0 - p)).ln() + slope_margin * margin;
     1.0 / (1.0 + (-z).exp())
 }
 
