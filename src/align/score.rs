@@ -295,6 +295,12 @@ impl Scorer {
         }
     }
 
+    /// The expected target/source length ratio of the language pair, measured on development data
+    /// (`data/align/length-ratios.tsv`); `None` for a pair not listed there.
+    pub fn prior_ratio(src: Lang, tgt: Lang) -> Option<f64> {
+        prior_ratio(src.code(), tgt.code())
+    }
+
     /// Links names across scripts for this corpus: each capitalised target word whose name key
     /// is close (`normalize::name_similarity` ≥ 0.8) to a source one gets that source key.
     pub fn link_names(&mut self, src: &[&str], tgt: &[&str]) {
@@ -708,6 +714,70 @@ impl Scorer {
     }
 }
 
+const LENGTH_RATIOS: &str = include_str!("../../data/align/length-ratios.tsv");
+
+fn prior_ratio(src: &str, tgt: &str) -> Option<f64> {
+    LENGTH_RATIOS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            let (a, b) = (f.next()?, f.next()?);
+            let r: f64 = f.next()?.trim().parse().ok()?;
+            if (a, b) == (src, tgt) {
+                Some(r)
+            } else if (a, b) == (tgt, src) {
+                Some(1.0 / r)
+            } else {
+                None
+            }
+        })
+}
+
+const CALIBRATION: &str = include_str!("../../data/align/calibration.tsv");
+
+/// Logistic map (bias, slope of the raw score's logit, slope of the margin) of one bead class
+/// from `data/align/calibration.tsv`.
+fn calibration(class: &str) -> (f64, f64, f64) {
+    CALIBRATION
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            if f.next()? != class {
+                return None;
+            }
+            let mut num = || f.next().and_then(|x| x.trim().parse::<f64>().ok());
+            Some((num()?, num()?, num().unwrap_or(0.0)))
+        })
+        .unwrap_or((0.0, 1.0, 0.0))
+}
+
+/// The calibrated confidence of a bead of `a` source and `b` target sentences whose raw score
+/// (evidence and length for a pair, one minus the best nearby pair for a deletion) is `raw` and
+/// whose margin over the nearest competing pairs is `margin`: σ(bias + slope · logit(raw) +
+/// slope_margin · margin) with the constants of the bead's class, fitted on development cases so
+/// that beads at or above 0.5 are at least 95 % correct (docs/evaluation-alignment.md).
+pub fn calibrated(raw: f64, margin: f64, a: usize, b: usize) -> f64 {
+    use std::sync::OnceLock;
+    static MAPS: OnceLock<[(f64, f64, f64); 3]> = OnceLock::new();
+    let maps = MAPS.get_or_init(|| {
+        [
+            calibration("one"),
+            calibration("merge"),
+            calibration("deletion"),
+        ]
+    });
+    let (bias, slope, slope_margin) = match (a, b) {
+        (0, _) | (_, 0) => maps[2],
+        (1, 1) => maps[0],
+        _ => maps[1],
+    };
+    let p = raw.clamp(1e-4, 1.0 - 1e-4);
+    let z = bias + slope * (p / (1.0 - p)).ln() + slope_margin * margin;
+    1.0 / (1.0 + (-z).exp())
+}
+
 /// Calibration of a bead's confidence from its similarity and length cost (fitted by logistic
 /// regression on the development cases; see docs/evaluation-alignment.md).
 pub fn confidence(sim: f64, len_cost: f64) -> f64 {
@@ -922,6 +992,16 @@ mod tests {
     fn length_cost_grows_with_mismatch() {
         assert!(length_cost(100.0, 100.0, 1.0, 6.8) < length_cost(100.0, 160.0, 1.0, 6.8));
         assert_eq!(length_cost(0.0, 0.0, 1.0, 6.8), 0.0);
+    }
+
+    #[test]
+    fn length_ratio_priors_cover_every_pair_both_ways() {
+        for (a, b) in [("kk", "en"), ("kk", "ru"), ("ru", "en")] {
+            let r = prior_ratio(a, b).unwrap();
+            assert!((0.5..2.0).contains(&r));
+            assert!((prior_ratio(b, a).unwrap() * r - 1.0).abs() < 1e-12);
+        }
+        assert_eq!(prior_ratio("en", "en"), None);
     }
 
     #[test]

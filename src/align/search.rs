@@ -27,6 +27,8 @@ pub struct SearchCosts {
     pub merge31: f64,
     /// Cost when one side of a bead starts a paragraph and the other does not.
     pub structure: f64,
+    /// A 1-1 bead costs at most two skips less this.
+    pub substitute_margin: f64,
     /// Half-width of the band around the projected coarse path.
     pub band: usize,
     /// A level with at most this many DP cells is searched in full.
@@ -526,7 +528,7 @@ impl Searcher<'_> {
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
-        cost
+        cost.min(self.substitute_cap(a, b))
     }
 
     /// Best path through the band, as a list of (source units, target units) bead shapes.
@@ -576,11 +578,13 @@ impl Searcher<'_> {
                         prev + self.skip_cost(s, t, i, j, a, b)
                     } else {
                         let base = self.base_cost(s, t, i, j, a, b);
-                        let with_structure = if s.para[i - a] != t.para[j - b] {
+                        let mut with_structure = if s.para[i - a] != t.para[j - b] {
                             base + self.costs.structure
                         } else {
                             base
                         };
+                        let cap = self.substitute_cap(a, b);
+                        with_structure = with_structure.min(cap);
                         // shapes are tried in a fixed order and a later one wins only when
                         // strictly cheaper, so skipping one that cannot be cheaper is exact
                         if prune && prev + with_structure >= best {
@@ -590,7 +594,7 @@ impl Searcher<'_> {
                         if s.para[i - a] != t.para[j - b] {
                             cost += self.costs.structure;
                         }
-                        prev + cost
+                        prev + cost.min(cap)
                     };
                     if c < best {
                         best = c;
@@ -623,6 +627,19 @@ impl Searcher<'_> {
         }
         shapes.reverse();
         shapes
+    }
+
+    /// The most a bead may cost: a sentence on each side at the same place is a loose
+    /// translation rather than a deletion next to an insertion, so a 1-1 never costs more than
+    /// the two skips would (less `substitute_margin`); other shapes are not capped.
+    #[inline]
+    fn substitute_cap(&self, a: usize, b: usize) -> f64 {
+        let c = &self.costs;
+        if a == 1 && b == 1 {
+            2.0 * (c.skip + 0.5 * c.sim_weight) - c.substitute_margin
+        } else {
+            f64::INFINITY
+        }
     }
 
     /// Cost of a 1-0 / 0-1 bead (as `bead_cost_with`).
