@@ -27,7 +27,8 @@ use crate::error::Result;
 use crate::model::Lang;
 use crate::normalize;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 /// Which side of the pair a text is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +124,27 @@ pub struct SideWords {
     start: Vec<usize>,
 }
 
+/// A fast hasher for the word-form table of `Scorer::analyse` (FxHash's rotate-xor-multiply,
+/// eight bytes at a time): it is hit once per token, and its keys are not attacker-chosen.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+    }
+}
+
 fn number_concept(d: &str) -> u32 {
     let d = d.trim_start_matches('0');
     let d = if d.is_empty() { "0" } else { d };
@@ -171,12 +193,34 @@ fn make_token(w: &str, digit: bool) -> Token<'_> {
     }
 }
 
+/// `char::is_alphanumeric`, from a table for the first 2048 code points (Latin and Cyrillic
+/// text stays there; the general look-up is slow and tokenising is hot).
+#[inline]
+fn alphanumeric(c: char) -> bool {
+    static TABLE: std::sync::OnceLock<[u64; 32]> = std::sync::OnceLock::new();
+    let k = c as u32;
+    if k < 2048 {
+        let table = TABLE.get_or_init(|| {
+            let mut t = [0u64; 32];
+            for k in 0..2048u32 {
+                if char::from_u32(k).is_some_and(char::is_alphanumeric) {
+                    t[(k / 64) as usize] |= 1 << (k % 64);
+                }
+            }
+            t
+        });
+        table[(k / 64) as usize] >> (k % 64) & 1 == 1
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let mut run: Option<(usize, bool)> = None; // (start byte, digits?)
     for (i, c) in text.char_indices() {
         let digit = c.is_ascii_digit();
-        let alpha = !digit && c.is_alphanumeric();
+        let alpha = !digit && alphanumeric(c);
         if let Some((s, d)) = run {
             if (d && digit) || (!d && alpha) {
                 continue;
@@ -308,16 +352,31 @@ impl Scorer {
             return;
         }
         let collect = |texts: &[&str]| {
+            // capitalised words in text order (a word's first occurrence only: its key is the
+            // same every time), tokenised in parallel
+            let words: Vec<Vec<&str>> = texts
+                .par_iter()
+                .map(|t| {
+                    tokens(t)
+                        .into_iter()
+                        .filter_map(|tok| match tok {
+                            Token::Word(w, true) if w.chars().count() >= 3 => Some(w),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut seen: HashSet<&str> = HashSet::new();
+            let first: Vec<&str> = words
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|w| seen.insert(w))
+                .collect();
+            let keys: Vec<String> = first.par_iter().map(|w| normalize::name_key(w)).collect();
             let mut m: BTreeMap<String, String> = BTreeMap::new();
-            for t in texts {
-                for tok in tokens(t) {
-                    if let Token::Word(w, true) = tok {
-                        if w.chars().count() >= 3 {
-                            m.entry(normalize::name_key(w))
-                                .or_insert_with(|| w.to_string());
-                        }
-                    }
-                }
+            for (key, w) in keys.into_iter().zip(first) {
+                m.entry(key).or_insert_with(|| w.to_string());
             }
             m
         };
@@ -531,7 +590,7 @@ impl Scorer {
         let mut forms: Vec<&str> = texts
             .par_chunks(512)
             .map(|chunk| {
-                let mut v: Vec<&str> = chunk
+                let set: HashSet<&str, BuildHasherDefault<WordHasher>> = chunk
                     .iter()
                     .flat_map(|t| tokens(t))
                     .filter_map(|tok| match tok {
@@ -539,9 +598,7 @@ impl Scorer {
                         _ => None,
                     })
                     .collect();
-                v.sort_unstable();
-                v.dedup();
-                v
+                set.into_iter().collect::<Vec<&str>>()
             })
             .reduce(Vec::new, |mut a, b| {
                 a.extend(b);
@@ -550,7 +607,7 @@ impl Scorer {
         forms.sort_unstable();
         forms.dedup();
         let words: Vec<WordInfo> = forms.par_iter().map(|w| self.word_info(w, side)).collect();
-        let index: HashMap<&str, u32> = forms
+        let index: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = forms
             .iter()
             .enumerate()
             .map(|(k, w)| (*w, k as u32))
@@ -1063,6 +1120,15 @@ mod tests {
                 matched_weight_1v2(&a, &b, &c, |v| w[(v >> 29) as usize]),
                 matched_weight(&[&a], &[&b, &c], &w)
             );
+        }
+    }
+
+    #[test]
+    fn alphanumeric_table_matches_std() {
+        for k in 0..0x3000u32 {
+            if let Some(c) = char::from_u32(k) {
+                assert_eq!(alphanumeric(c), c.is_alphanumeric(), "{k:x}");
+            }
         }
     }
 }
