@@ -445,7 +445,10 @@ pub fn execute(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Status { plan, array } => {
-            let (p, states) = shards::status(&plan)?;
+            let (p, states, note) = shards::status(&plan)?;
+            if let Some(n) = note {
+                eprintln!("tilmash: stale: {n}");
+            }
             let mut out = String::new();
             if array {
                 let todo: Vec<usize> = states

@@ -786,11 +786,39 @@ pub fn work(dir: &Path, index: usize, count: usize) -> Result<WorkReport> {
     Ok(report)
 }
 
-/// Every shard with its state, in plan order.
-pub fn status(dir: &Path) -> Result<(Plan, Vec<ShardState>)> {
+/// Every shard with its state, in plan order, and why finished shards are stale when they are
+/// (the pipeline's settings or an input changed since the plan was made).
+pub fn status(dir: &Path) -> Result<(Plan, Vec<ShardState>, Option<String>)> {
     let plan = Plan::read(dir)?;
-    let states = plan.shards.iter().map(|s| shard_state(dir, s)).collect();
-    Ok((plan, states))
+    let mut states: Vec<ShardState> = plan.shards.iter().map(|s| shard_state(dir, s)).collect();
+    let note =
+        match plan.pipeline(dir) {
+            Err(e) => {
+                for st in states.iter_mut().filter(|st| **st == ShardState::Done) {
+                    *st = ShardState::Stale;
+                }
+                Some(e.to_string())
+            }
+            Ok(_) => {
+                let changed = changed_inputs(&plan);
+                for (s, st) in plan.shards.iter().zip(states.iter_mut()) {
+                    if *st == ShardState::Done
+                        && s.documents.iter().any(|d| changed.contains(&d.id))
+                    {
+                        *st = ShardState::Stale;
+                    }
+                }
+                (!changed.is_empty()).then(|| {
+                    format!(
+                    "{} input(s) changed since the plan was made ({}); make the plan again and \
+                     work the shards `tilmash plan --missing` lists",
+                    changed.len(),
+                    changed.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                )
+                })
+            }
+        };
+    Ok((plan, states, note))
 }
 
 /// Documents whose content changed since the plan was made.
@@ -833,11 +861,29 @@ pub fn array_spec(indices: &[usize]) -> String {
 /// planned output folder). Fails, naming them, when shards are unfinished or stale, when a
 /// fragment was altered, or when an input changed since the plan.
 pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
-    let (plan, states) = status(dir)?;
+    let plan = Plan::read(dir)?;
     let mut p = plan.pipeline(dir)?;
     if let Some(o) = output {
         p.output = o.to_path_buf();
     }
+    let changed = changed_inputs(&plan);
+    if !changed.is_empty() {
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            why: format!(
+                "{} input(s) changed since the plan was made ({}); the fragments are stale: make \
+                 the plan again and work the shards `tilmash plan --missing` lists",
+                changed.len(),
+                changed
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    let states: Vec<ShardState> = plan.shards.iter().map(|s| shard_state(dir, s)).collect();
     let bad: Vec<String> = plan
         .shards
         .iter()
@@ -857,23 +903,6 @@ pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
                 shown.join(", "),
                 if bad.len() > 5 { ", …" } else { "" },
                 dir.display()
-            ),
-        });
-    }
-    let changed = changed_inputs(&plan);
-    if !changed.is_empty() {
-        return Err(Error::Invalid {
-            path: dir.to_path_buf(),
-            why: format!(
-                "{} input(s) changed since the plan was made ({}); the fragments are stale: make \
-                 the plan again and work the shards `tilmash plan --missing` lists",
-                changed.len(),
-                changed
-                    .iter()
-                    .take(3)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
             ),
         });
     }
