@@ -48,8 +48,8 @@ checkpoint plan:
         "{TILMASH} -q plan {input} --out {PLAN} --shard-seconds {SHARD_SECONDS} {OUTPUT_ARG}"
 
 
-def shard_index(wildcards):
-    with open(checkpoints.plan.get().output[1]) as f:
+def shard_index(wildcards, input):
+    with open(input.shards) as f:
         for line in f:
             shard = json.loads(line)
             if shard["id"] == wildcards.shard:
@@ -59,7 +59,8 @@ def shard_index(wildcards):
 
 rule work:
     input:
-        f"{PLAN}/shards.jsonl",
+        plan=f"{PLAN}/plan.json",
+        shards=f"{PLAN}/shards.jsonl",
     output:
         f"{PLAN}/done/{{shard}}.json",
     params:
