@@ -366,7 +366,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
             if enc.is_some() {
                 p.encoding = enc;
             }
-            if !(shard_seconds >= 0.0) {
+            if !shard_seconds.is_finite() || shard_seconds < 0.0 {
                 return Err(Error::Usage(format!(
                     "--shard-seconds {shard_seconds}: give a number of seconds, 0 or more"
                 )));

@@ -29,8 +29,8 @@ for k in "${sizes[@]}"; do
     id=$(sed -n "$((i + 1))p" "$d/plan/shards.jsonl" | sed 's/^{"id":"\([^"]*\)".*/\1/')
     kind=${id%%-*}
     units=$(grep -c '^{"unit"' "$d/plan/fragments/$id.jsonl" || true)
-    sents=$(grep -o '"index":' "$d/plan/fragments/$id.jsonl" | wc -l)
-    [ "$kind" = segment ] || sents=""
+    sents=""
+    [ "$kind" = segment ] && sents=$( (grep -o '"index":' "$d/plan/fragments/$id.jsonl" || true) | wc -l)
     rate=$(awk -v kb="$kb" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? kb / w : 0) }')
     echo "| ${k}× | $kb | ${sents:-} | $id | $kind | $wall | $rate | $(( rss / 1024 )) | $([ "$kind" = align ] && echo "$units") |"
   done
