@@ -930,3 +930,29 @@ pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
         .collect::<Result<_>>()?;
     merge_fragments(&p, &plan, &fragments)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_spec_joins_runs() {
+        assert_eq!(array_spec(&[]), "");
+        assert_eq!(array_spec(&[4]), "4");
+        assert_eq!(array_spec(&[0, 1, 2, 5, 7, 8]), "0-2,5,7-8");
+    }
+
+    #[test]
+    fn fields_are_hashed_with_their_lengths() {
+        let h = |parts: &[&str]| {
+            let mut h = Fnv64::default();
+            for p in parts {
+                h.field(p.as_bytes());
+            }
+            h.hex()
+        };
+        assert_ne!(h(&["ab", "c"]), h(&["a", "bc"]));
+        assert_eq!(h(&["ab", "c"]), h(&["ab", "c"]));
+        assert_eq!(hash_bytes(b""), "cbf29ce484222325");
+    }
+}
