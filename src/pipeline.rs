@@ -309,12 +309,12 @@ fn progress(label: &str, len: usize, opts: RunOptions) -> ProgressBar {
 /// Stage 1: ingest every input file (in parallel), in sorted path order.
 pub fn ingest_inputs(input: &Path, opts: RunOptions) -> Result<Vec<Document>> {
     let files = ingest::collect_inputs(input)?;
-    let root = if input.is_dir() { Some(input) } else { None };
+    let root = ingest::input_root(input);
     let pb = progress("ingest", files.len(), opts);
     let docs: Vec<Result<Document>> = files
         .par_iter()
         .map(|f| {
-            let id = ingest::document_id(f, root);
+            let id = ingest::document_id(f, root.as_deref());
             let d = ingest::ingest_file(f, id);
             pb.inc(1);
             d

@@ -184,17 +184,13 @@ impl Plan {
     /// into align shards of about `shard_seconds` each (0: one document or scope per shard).
     pub fn make(p: &Pipeline, shard_seconds: f64) -> Result<Plan> {
         let files = ingest::collect_inputs(&p.input)?;
-        let root = if p.input.is_dir() {
-            Some(p.input.as_path())
-        } else {
-            None
-        };
+        let root = ingest::input_root(&p.input);
         let docs: Vec<DocRef> = files
             .par_iter()
             .map(|f| {
                 let (bytes, hash) = hash_file(f)?;
                 Ok(DocRef {
-                    id: ingest::document_id(f, root),
+                    id: ingest::document_id(f, root.as_deref()),
                     path: f.clone(),
                     bytes,
                     hash,
