@@ -42,7 +42,19 @@ pids=()
 cleanup() {
   if [ -n "${linked:-}" ]; then $sudo rm -f /etc/slurm/slurm.conf; fi
   for p in "${pids[@]}"; do $sudo kill "$p" 2>/dev/null || true; done
-  if [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "test-slurm: kept $work"; fi
+  # Daemons remove their own sockets and pid files as they exit: wait for them (up to 10 s),
+  # so that removing the folder does not race with them.
+  for _ in $(seq 50); do
+    alive=0
+    for p in "${pids[@]}"; do $sudo kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  if [ -z "${KEEP:-}" ]; then
+    rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" || true; }
+  else
+    echo "test-slurm: kept $work"
+  fi
 }
 trap cleanup EXIT
 
