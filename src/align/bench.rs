@@ -123,8 +123,11 @@ pub fn run(
         t_align.as_secs_f64(),
         rayon::current_num_threads()
     );
-    for (name, secs) in &phases.spans {
-        out.push_str(&format!("phase {name}: {secs:.3}\n"));
+    for (name, secs, peak) in &phases.spans {
+        let peak = peak.map_or(String::new(), |k| {
+            format!(" (peak so far {:.0} MB)", k as f64 / 1024.0)
+        });
+        out.push_str(&format!("phase {name}: {secs:.3} s{peak}\n"));
     }
     if let Some(k) = peak_rss_kib() {
         out.push_str(&format!("peak_rss_mb: {:.1}\n", k as f64 / 1024.0));

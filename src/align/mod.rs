@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::model::{Bead, Lang};
 use rayon::prelude::*;
 use score::{Scorer, SentenceFeatures};
-use search::{Level, SearchCosts, Searcher};
+use search::{SearchCosts, Searcher};
 use std::path::PathBuf;
 
 /// Signals of the scoring model; each can be switched off to measure what it adds.
@@ -318,7 +318,8 @@ fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -
 /// Wall time of each phase of an alignment, in order, for `tilmash bench align`.
 #[derive(Debug, Default)]
 pub struct Phases {
-    pub spans: Vec<(&'static str, f64)>,
+    /// (phase, seconds, peak resident memory in KiB so far when the system reports it)
+    pub spans: Vec<(&'static str, f64, Option<u64>)>,
     last: Option<std::time::Instant>,
 }
 
@@ -331,7 +332,8 @@ impl Phases {
     fn mark(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
         if let Some(t) = self.last {
-            self.spans.push((name, (now - t).as_secs_f64()));
+            self.spans
+                .push((name, (now - t).as_secs_f64(), bench::peak_rss_kib()));
         }
         self.last = Some(now);
     }
@@ -379,16 +381,14 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
     scorer.link_names(src.sentences, tgt.sentences);
     ph.mark("names");
     let costs = cfg.search_costs();
-    let src_words = scorer.analyse(src.sentences, score::Side::Src, src.para_start);
-    let tgt_words = scorer.analyse(tgt.sentences, score::Side::Tgt, tgt.para_start);
-    let mut fs = scorer.with_induced(&src_words);
-    let mut ft = scorer.with_induced(&tgt_words);
+    let (mut fs, src_words) = scorer.analyse(src.sentences, score::Side::Src, src.para_start);
+    let (mut ft, tgt_words) = scorer.analyse(tgt.sentences, score::Side::Tgt, tgt.para_start);
     ph.mark("features");
     let mut shapes = Searcher {
         scorer: &scorer,
         costs,
     }
-    .align(Level::from_features(&fs), Level::from_features(&ft));
+    .align(&fs, &ft);
     ph.mark("search");
     if cfg.signals.induction {
         let beads = beads_of(&scorer, &fs, &ft, &shapes);
@@ -432,18 +432,15 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
             drop(confident);
             ph.mark("induce");
             scorer.set_induced(lex);
-            fs = scorer.with_induced(&src_words);
-            ft = scorer.with_induced(&tgt_words);
+            fs = scorer.with_induced(&fs, &src_words);
+            ft = scorer.with_induced(&ft, &tgt_words);
+            drop((src_words, tgt_words));
             ph.mark("features 2");
             shapes = Searcher {
                 scorer: &scorer,
                 costs,
             }
-            .refine(
-                &Level::from_features(&fs),
-                &Level::from_features(&ft),
-                &shapes,
-            );
+            .refine(&fs, &ft, &shapes);
             ph.mark("search 2");
         }
     }
@@ -483,5 +480,48 @@ mod tests {
         let b = align(&["one", "two"], &[], &AlignConfig::default());
         assert_eq!(b.len(), 2);
         assert!(b.iter().all(|b| b.tgt.is_empty()));
+    }
+
+    /// The same beads and scores whatever the number of threads.
+    #[test]
+    fn deterministic_across_thread_counts() {
+        let src: Vec<String> = (0..3000)
+            .map(|k| {
+                format!(
+                    "В {} году съезд {} принял закон номер {}.",
+                    1900 + k % 97,
+                    k % 13,
+                    k
+                )
+            })
+            .collect();
+        let tgt: Vec<String> = src
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| k % 23 != 4)
+            .map(|(k, _)| {
+                format!(
+                    "In {} the congress {} passed law {}.",
+                    1900 + k % 97,
+                    k % 13,
+                    k
+                )
+            })
+            .collect();
+        let s: Vec<&str> = src.iter().map(String::as_str).collect();
+        let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| align_langs(&s, &t, Lang::Ru, Lang::En, &AlignConfig::default()))
+                .unwrap()
+        };
+        let one = run(1);
+        assert_eq!(one.len(), 3000);
+        for threads in [2, 3] {
+            assert_eq!(run(threads), one);
+        }
     }
 }

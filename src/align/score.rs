@@ -110,16 +110,17 @@ struct WordInfo {
     concepts: Vec<u32>,
 }
 
-/// One side's sentences analysed by [`Scorer::analyse`].
+/// The words of one side's sentences, from [`Scorer::analyse`]: what [`Scorer::with_induced`]
+/// needs to add induced concepts without reading the text again.
 #[derive(Debug, Clone)]
-pub struct SideAnalysis {
+pub struct SideWords {
     side: Side,
     /// Distinct word forms, in sorted order.
     words: Vec<WordInfo>,
-    /// Per sentence: its counted words, as indices into `words`.
-    sent_words: Vec<Vec<u32>>,
-    /// Per sentence: its features without induced concepts.
-    base: Vec<SentenceFeatures>,
+    /// Counted words of all sentences, as indices into `words`; sentence k's are
+    /// `flat[start[k]..start[k + 1]]`.
+    flat: Vec<u32>,
+    start: Vec<usize>,
 }
 
 fn number_concept(d: &str) -> u32 {
@@ -517,10 +518,15 @@ impl Scorer {
     }
 
     /// Features of all sentences of one side, as [`Scorer::features`] gives them one by one
-    /// (the same values), but with each distinct word form analysed once: most of the cost is
-    /// per word (lower-casing, lexicon look-ups, transliteration keys) and words repeat. Keeps
-    /// what [`Scorer::with_induced`] needs to add induced concepts without reading the text again.
-    pub fn analyse(&self, texts: &[&str], side: Side, para_start: &[bool]) -> SideAnalysis {
+    /// (the same values, without induced concepts), but with each distinct word form analysed
+    /// once: most of the cost is per word (lower-casing, lexicon look-ups, transliteration keys)
+    /// and words repeat.
+    pub fn analyse(
+        &self,
+        texts: &[&str],
+        side: Side,
+        para_start: &[bool],
+    ) -> (Vec<SentenceFeatures>, SideWords) {
         // distinct word forms, in a fixed (sorted) order whatever the thread count
         let mut forms: Vec<&str> = texts
             .par_chunks(512)
@@ -590,8 +596,10 @@ impl Scorer {
                     }
                 }
                 ids.sort_unstable();
+                ids.shrink_to_fit();
                 stems.sort_unstable();
                 stems.dedup();
+                stems.shrink_to_fit();
                 let weight =
                     w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
                 (
@@ -606,25 +614,33 @@ impl Scorer {
                 )
             })
             .collect();
-        let (base, sent_words) = per_sentence.into_iter().unzip();
-        SideAnalysis {
-            side,
-            words,
-            sent_words,
-            base,
+        let mut base = Vec::with_capacity(per_sentence.len());
+        let mut flat = Vec::new();
+        let mut start = Vec::with_capacity(per_sentence.len() + 1);
+        for (f, ws) in per_sentence {
+            start.push(flat.len());
+            flat.extend(ws);
+            base.push(f);
         }
+        start.push(flat.len());
+        (
+            base,
+            SideWords {
+                side,
+                words,
+                flat,
+                start,
+            },
+        )
     }
 
-    /// The features of an analysed side under this scorer's induced lexicon (equal to
-    /// [`Scorer::features`] of each sentence).
-    pub fn with_induced(&self, a: &SideAnalysis) -> Vec<SentenceFeatures> {
+    /// The features `base` (from [`Scorer::analyse`]) with the concepts of this scorer's induced
+    /// lexicon added: equal to [`Scorer::features`] of each sentence.
+    pub fn with_induced(&self, base: &[SentenceFeatures], a: &SideWords) -> Vec<SentenceFeatures> {
         let induced = match a.side {
             Side::Src => &self.induced.src,
             Side::Tgt => &self.induced.tgt,
         };
-        if induced.is_empty() {
-            return a.base.clone();
-        }
         // induced concepts per word form, looked up once
         let extra: Vec<&[u32]> = a
             .words
@@ -637,12 +653,11 @@ impl Scorer {
                 }
             })
             .collect();
-        a.base
-            .par_iter()
-            .zip(a.sent_words.par_iter())
-            .map(|(f, ws)| {
+        base.par_iter()
+            .enumerate()
+            .map(|(k, f)| {
                 let mut ids = f.ids.clone();
-                for &x in ws {
+                for &x in &a.flat[a.start[k]..a.start[k + 1]] {
                     for &c in extra[x as usize] {
                         ids.push(concept(kind::INDUCED, c));
                     }
@@ -842,8 +857,13 @@ impl<'a> Merged<'a> {
 
 /// Weighted size of the multiset intersection of the union of `a` and the union of `b`.
 pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT]) -> f32 {
+    matched_weight_by(a, b, |v| w[(v >> 29) as usize])
+}
+
+/// As `matched_weight`, with the weight of a concept given by `weight`.
+pub(crate) fn matched_weight_by(a: &[&[u32]], b: &[&[u32]], weight: impl Fn(u32) -> f32) -> f32 {
     if a.len() == 1 && b.len() == 1 {
-        return matched_weight2(a[0], b[0], w);
+        return matched_weight2_by(a[0], b[0], weight);
     }
     let (mut x, mut y) = (Merged::new(a), Merged::new(b));
     let mut m = 0f32;
@@ -853,7 +873,7 @@ pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT])
         } else if v < u {
             y.advance(j);
         } else {
-            m += w[(u >> 29) as usize];
+            m += weight(u);
             x.advance(i);
             y.advance(j);
         }
@@ -866,7 +886,12 @@ pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT])
 /// step per element of the three lists, without data-dependent branches (a non-match adds 0.0,
 /// which leaves an f32 sum unchanged).
 #[inline]
-pub(crate) fn matched_weight_1v2(x: &[u32], y1: &[u32], y2: &[u32], w: &[f32; kind::COUNT]) -> f32 {
+pub(crate) fn matched_weight_1v2(
+    x: &[u32],
+    y1: &[u32],
+    y2: &[u32],
+    weight: impl Fn(u32) -> f32,
+) -> f32 {
     // u32::MAX is no concept (kind 7 is unused), so it marks an exhausted list
     let head = |l: &[u32], k: usize| l.get(k).copied().unwrap_or(u32::MAX);
     let (mut i, mut p, mut q, mut m) = (0, 0, 0, 0f32);
@@ -876,7 +901,7 @@ pub(crate) fn matched_weight_1v2(x: &[u32], y1: &[u32], y2: &[u32], w: &[f32; ki
         let take_a = a <= b;
         // v < low: v is unmatched; v == low: a match, from y1 first; v > low: skip low
         let eq = v == low;
-        m += if eq { w[(v >> 29) as usize] } else { 0.0 };
+        m += if eq { weight(v) } else { 0.0 };
         i += (v <= low) as usize;
         p += (v >= low && take_a) as usize;
         q += (v >= low && !take_a) as usize;
@@ -884,14 +909,15 @@ pub(crate) fn matched_weight_1v2(x: &[u32], y1: &[u32], y2: &[u32], w: &[f32; ki
     m
 }
 
-/// Weighted size of the multiset intersection of two sorted lists (added in ascending order).
+/// Weighted size of the multiset intersection of two sorted lists, the weight of a concept
+/// given by `weight`, added in ascending order.
 #[inline]
-pub(crate) fn matched_weight2(a: &[u32], b: &[u32], w: &[f32; kind::COUNT]) -> f32 {
+pub(crate) fn matched_weight2_by(a: &[u32], b: &[u32], weight: impl Fn(u32) -> f32) -> f32 {
     let (mut i, mut j, mut m) = (0, 0, 0f32);
     while i < a.len() && j < b.len() {
         let (u, v) = (a[i], b[j]);
         // branch-free: a non-match adds 0.0, which leaves an f32 sum unchanged
-        m += if u == v { w[(u >> 29) as usize] } else { 0.0 };
+        m += if u == v { weight(u) } else { 0.0 };
         i += (u <= v) as usize;
         j += (v <= u) as usize;
     }
@@ -983,5 +1009,60 @@ mod tests {
         assert!(list_marker("1) Everyone has the right"));
         assert!(list_marker("- item"));
         assert!(!list_marker("The 1990s) were"));
+    }
+
+    /// The batch analysis gives each sentence the features `features` gives it, before and
+    /// after an induced lexicon is installed.
+    #[test]
+    fn analyse_equals_features() {
+        let mut s = scorer(Lang::Ru, Lang::Kk);
+        let texts = [
+            "Съезд открылся 30 ноября 1917 года в Оренбурге.",
+            "1) Букейханов: «Алаш» — партия?",
+            "Я и ты, съезд съезда съезду.",
+            "",
+            "Закон 007 принят (в 2019 г.)!",
+        ];
+        s.link_names(&texts, &texts);
+        let (base, words) = s.analyse(&texts, Side::Src, &[true, false]);
+        let one = |s: &Scorer| -> Vec<SentenceFeatures> {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(k, t)| s.features(t, Side::Src, k == 0))
+                .collect()
+        };
+        assert_eq!(base, one(&s));
+        let mut lex = InducedLexicon::default();
+        lex.src.insert(s.stem_id("съезд", Side::Src), vec![7, 9]);
+        lex.src.insert(s.stem_id("закон", Side::Src), vec![11]);
+        s.set_induced(lex);
+        let induced = s.with_induced(&base, &words);
+        assert_eq!(induced, one(&s));
+        assert_ne!(induced, base);
+    }
+
+    /// The specialised unit-against-two-units match equals the general merge.
+    #[test]
+    fn matched_weight_1v2_equals_general() {
+        let w = [2.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0];
+        let mut x: u32 = 12345;
+        let mut next = |n: usize| -> Vec<u32> {
+            let mut v: Vec<u32> = (0..n)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    ((x >> 16) % 7) << 29 | ((x >> 8) % 13)
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        for k in 0..200 {
+            let (a, b, c) = (next(k % 9), next(k % 5 + 1), next(k % 7));
+            assert_eq!(
+                matched_weight_1v2(&a, &b, &c, |v| w[(v >> 29) as usize]),
+                matched_weight(&[&a], &[&b, &c], &w)
+            );
+        }
     }
 }
