@@ -913,6 +913,9 @@ mod tests {
         plain.reverse();
         assert_eq!(fast, plain);
         // a path that is not all 1-1 beads, so the merge and skip costs were compared
-        assert!(fast.iter().filter(|&&x| x != (1, 1)).count() >= 10, "{fast:?}");
+        assert!(
+            fast.iter().filter(|&&x| x != (1, 1)).count() >= 10,
+            "{fast:?}"
+        );
     }
 }
