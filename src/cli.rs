@@ -160,6 +160,12 @@ pub enum BenchCommand {
         /// Take the `[align]` settings from this pipeline file.
         #[arg(long)]
         pipeline: Option<PathBuf>,
+        /// Also run hunalign ($HUNALIGN) and galechurch ($GALECHURCH_PYTHON) on the same files.
+        #[arg(long)]
+        peers: bool,
+        /// Stop a peer after this many seconds (reported as killed).
+        #[arg(long, default_value_t = 600)]
+        peer_timeout: u64,
     },
 }
 
@@ -526,11 +532,18 @@ pub fn execute(cli: Cli) -> Result<i32> {
             tgt_file,
             gold,
             pipeline,
+            peers,
+            peer_timeout,
         }) => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let cfg = align_config(pipeline.as_deref(), None)?;
             let report = align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
             emit(&report)?;
+            if peers {
+                let limit = std::time::Duration::from_secs(peer_timeout);
+                let runs = align::bench::run_peers(&src_file, &tgt_file, limit);
+                emit(&align::bench::peer_report(&runs))?;
+            }
             Ok(0)
         }
         Command::Review { dir } => {
