@@ -219,6 +219,12 @@ pub enum BenchCommand {
         /// Take the `[align]` settings from this pipeline file.
         #[arg(long)]
         pipeline: Option<PathBuf>,
+        /// Also run hunalign ($HUNALIGN) and galechurch ($GALECHURCH_PYTHON) on the same files.
+        #[arg(long)]
+        peers: bool,
+        /// Stop a peer after this many seconds (reported as killed).
+        #[arg(long, default_value_t = 600)]
+        peer_timeout: u64,
     },
 }
 
@@ -582,9 +588,15 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 let mut sents = Vec::new();
                 let mut starts = Vec::new();
                 if seg {
-                    for para in ingest::build_paragraphs(&text) {
-                        let n = normalize::normalize(&para.text, Profile::Export);
-                        for (k, s) in segment::split_str(&n, lang).into_iter().enumerate() {
+                    // as `tilmash segment`: the characters of running text are kept, so each
+                    // unit's text lies over the input (scorers locate it there); the scorer
+                    // still sees the align-profile normalization below
+                    let opts = ingest::CleanOptions { keep_marks: true };
+                    for para in ingest::build_paragraphs_with(&text, opts) {
+                        for (k, s) in segment::split_unit(&para.text, lang, para.kind)
+                            .into_iter()
+                            .enumerate()
+                        {
                             sents.push(s.to_string());
                             starts.push(k == 0);
                         }
@@ -608,6 +620,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let rb: Vec<&str> = fb.iter().map(String::as_str).collect();
             let mut types = Vec::new();
             let mut evidence = Vec::new();
+            let mut margins: Vec<f64> = Vec::new();
             let beads = if mode == AlignMode::Comparable {
                 // unmatched sentences are left out: only mined pairs are printed
                 let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
@@ -625,7 +638,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     })
                     .collect()
             } else {
-                align::align_sides(
+                let aligned = align::align_sides_margins(
                     align::Side {
                         lang: sl,
                         sentences: &ra,
@@ -637,7 +650,12 @@ pub fn execute(cli: Cli) -> Result<i32> {
                         para_start: &tgt_starts,
                     },
                     &cfg,
-                )?
+                )?;
+                // raw scores come with the margin the calibration is fitted on
+                if !cfg.calibrate {
+                    margins = aligned.margins;
+                }
+                aligned.beads
             };
             let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
             let out = match format {
@@ -647,6 +665,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     .map(|(k, b)| {
                         let mut v =
                             serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
+                        if let Some(m) = margins.get(k) {
+                            v["margin"] = serde_json::json!(m);
+                        }
                         if mode == AlignMode::Comparable {
                             v["type"] = serde_json::json!(type_of(k));
                             if let Some(&(pair, margin, sim)) = evidence.get(k) {
@@ -727,11 +748,18 @@ pub fn execute(cli: Cli) -> Result<i32> {
             tgt_file,
             gold,
             pipeline,
+            peers,
+            peer_timeout,
         }) => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let cfg = align_config(pipeline.as_deref(), None)?;
             let report = align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
             emit(&report)?;
+            if peers {
+                let limit = std::time::Duration::from_secs(peer_timeout);
+                let runs = align::bench::run_peers(&src_file, &tgt_file, limit);
+                emit(&align::bench::peer_report(&runs))?;
+            }
             Ok(0)
         }
         Command::Review { dir } => {

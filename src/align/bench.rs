@@ -1,14 +1,15 @@
 //! `tilmash bench align`: time and peak memory of aligning two files, and strict F1 against gold
 //! beads when given (Vecalign's convention, as `shared/tools/eval/align_eval.py` computes it).
 
-use super::{align_sides, AlignConfig, Side};
+use super::{align_sides_timed, AlignConfig, Phases, Side};
 use crate::error::{Error, Result};
 use crate::ingest;
 use crate::model::{Bead, Lang};
 use crate::normalize::{self, Profile};
 use std::collections::HashSet;
 use std::path::Path;
-use std::time::Instant;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Peak resident memory of this process in KiB (Linux `VmHWM`), when the system reports it.
 pub fn peak_rss_kib() -> Option<u64> {
@@ -98,7 +99,8 @@ pub fn run(
     let rb: Vec<&str> = b.iter().map(String::as_str).collect();
     let t_load = t0.elapsed();
     let t1 = Instant::now();
-    let beads = align_sides(
+    let mut phases = Phases::default();
+    let beads = align_sides_timed(
         Side {
             lang: sl,
             sentences: &ra,
@@ -110,6 +112,7 @@ pub fn run(
             para_start: &[],
         },
         cfg,
+        &mut phases,
     )?;
     let t_align = t1.elapsed();
     let mut out = format!(
@@ -121,6 +124,12 @@ pub fn run(
         t_align.as_secs_f64(),
         rayon::current_num_threads()
     );
+    for (name, secs, peak) in &phases.spans {
+        let peak = peak.map_or(String::new(), |k| {
+            format!(" (peak so far {:.0} MB)", k as f64 / 1024.0)
+        });
+        out.push_str(&format!("phase {name}: {secs:.3} s{peak}\n"));
+    }
     if let Some(k) = peak_rss_kib() {
         out.push_str(&format!("peak_rss_mb: {:.1}\n", k as f64 / 1024.0));
     }
@@ -131,4 +140,137 @@ pub fn run(
         ));
     }
     Ok(out)
+}
+
+/// A peer aligner's run on the benchmark input.
+#[derive(Debug, Clone)]
+pub struct PeerRun {
+    pub name: &'static str,
+    /// Wall seconds, peak resident memory (KiB) seen, and how it ended; `None` when skipped.
+    pub result: Option<(f64, Option<u64>, String)>,
+    /// Why it was skipped.
+    pub notice: String,
+}
+
+/// Peak resident memory (`VmHWM`, KiB) of a running process.
+fn child_peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+/// Runs a command to completion or until `limit`, sampling its peak memory every 20 ms.
+fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<(f64, Option<u64>, String)> {
+    let t0 = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut peak = None;
+    loop {
+        if let Some(k) = child_peak_kib(child.id()) {
+            peak = Some(peak.map_or(k, |p: u64| p.max(k)));
+        }
+        if let Some(status) = child.try_wait()? {
+            let how = if status.success() {
+                "ok".to_string()
+            } else {
+                format!("failed ({status})")
+            };
+            return Ok((t0.elapsed().as_secs_f64(), peak, how));
+        }
+        if t0.elapsed() >= limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok((
+                t0.elapsed().as_secs_f64(),
+                peak,
+                format!("killed at the {} s limit", limit.as_secs()),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs the peers on the same two files: hunalign (binary from `$HUNALIGN`, with an empty
+/// dictionary, as `align_eval.py` runs it) and galechurch (`galechurch.align` from PyPI, in the
+/// Python named by `$GALECHURCH_PYTHON`). A peer that is not configured is skipped with a notice.
+pub fn run_peers(src: &Path, tgt: &Path, limit: Duration) -> Vec<PeerRun> {
+    let mut out = Vec::new();
+    match std::env::var_os("HUNALIGN").map(std::path::PathBuf::from) {
+        Some(bin) if bin.is_file() => {
+            let dic = std::env::temp_dir().join("tilmash-bench-empty.dic");
+            let result = std::fs::write(&dic, "")
+                .and_then(|_| time_command(Command::new(&bin).arg(&dic).arg(src).arg(tgt), limit));
+            out.push(match result {
+                Ok(r) => PeerRun {
+                    name: "hunalign",
+                    result: Some(r),
+                    notice: String::new(),
+                },
+                Err(e) => PeerRun {
+                    name: "hunalign",
+                    result: None,
+                    notice: format!("could not run {}: {e}", bin.display()),
+                },
+            });
+        }
+        _ => out.push(PeerRun {
+            name: "hunalign",
+            result: None,
+            notice: "skipped: set HUNALIGN to a hunalign binary".into(),
+        }),
+    }
+    match std::env::var_os("GALECHURCH_PYTHON") {
+        Some(py) => {
+            let script = "import sys, galechurch\n\
+                s = open(sys.argv[1], encoding='utf-8').read().splitlines()\n\
+                t = open(sys.argv[2], encoding='utf-8').read().splitlines()\n\
+                galechurch.align(s, t, max_block_size=10**12)\n";
+            let result = time_command(
+                Command::new(&py).arg("-c").arg(script).arg(src).arg(tgt),
+                limit,
+            );
+            out.push(match result {
+                Ok(r) => PeerRun {
+                    name: "galechurch",
+                    result: Some(r),
+                    notice: String::new(),
+                },
+                Err(e) => PeerRun {
+                    name: "galechurch",
+                    result: None,
+                    notice: format!("could not run {}: {e}", Path::new(&py).display()),
+                },
+            });
+        }
+        None => out.push(PeerRun {
+            name: "galechurch",
+            result: None,
+            notice: "skipped: set GALECHURCH_PYTHON to a Python with galechurch (PyPI)".into(),
+        }),
+    }
+    out
+}
+
+/// The peers' lines of the report.
+pub fn peer_report(peers: &[PeerRun]) -> String {
+    let mut out = String::new();
+    for p in peers {
+        match &p.result {
+            Some((secs, peak, how)) => {
+                let peak = peak.map_or("?".to_string(), |k| format!("{:.1}", k as f64 / 1024.0));
+                out.push_str(&format!(
+                    "peer {}: wall_s {secs:.3}, peak_rss_mb {peak}, {how}\n",
+                    p.name
+                ));
+            }
+            None => out.push_str(&format!("peer {}: {}\n", p.name, p.notice)),
+        }
+    }
+    out
 }

@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::model::{Bead, Lang};
 use rayon::prelude::*;
 use score::{Scorer, SentenceFeatures};
-use search::{Level, SearchCosts, Searcher};
+use search::{SearchCosts, Searcher};
 use std::path::PathBuf;
 
 /// Signals of the scoring model; each can be switched off to measure what it adds.
@@ -89,14 +89,23 @@ pub struct AlignConfig {
     pub skip_cost: f64,
     /// Search: extra cost of a 2-1 / 1-2 bead.
     pub merge_cost: f64,
-    /// Search: extra cost of a 2-2 bead.
+    /// Search: extra cost of a 2-2 bead (two merges: a 2-2 that two 1-1 beads explain is two 1-1).
     pub merge22_cost: f64,
     /// Search: extra cost of a 3-1 / 1-3 bead; a negative value leaves those beads out.
     pub merge31_cost: f64,
     /// Search: cost of a bead that starts a paragraph on one side only.
     pub structure_cost: f64,
+    /// Search: a 1-1 bead costs at most two skips less this (a substitution is cheaper than a
+    /// deletion next to an insertion); a large negative value switches the cap off.
+    pub substitute_margin: f64,
     /// Search: half-width of the band around the coarse path, in sentences.
     pub band: usize,
+    /// Length ratio: weight of the pair's prior (or first estimate) against the confident beads
+    /// of the first pass, in characters.
+    pub ratio_prior_chars: f64,
+    /// Scores are calibrated confidences (`data/align/calibration.tsv`); false gives the raw
+    /// evidence/length scores the calibration is fitted on.
+    pub calibrate: bool,
     /// Induction: a stem pair needs t(t|s) and t(s|t) at least this.
     pub induce_min_prob: f64,
     /// Induction: first-pass beads with at least this confidence teach the lexicon.
@@ -116,12 +125,15 @@ impl Default for AlignConfig {
             punct_weight: 0.5,
             sim_weight: 8.0,
             length_weight: 1.0,
-            skip_cost: 3.0,
-            merge_cost: 4.5,
-            merge22_cost: 4.4,
+            skip_cost: 3.5,
+            merge_cost: 4.0,
+            merge22_cost: 8.0,
             merge31_cost: -1.0,
             structure_cost: 2.0,
+            substitute_margin: 3.0,
             band: 12,
+            ratio_prior_chars: 2000.0,
+            calibrate: true,
             induce_min_prob: 0.2,
             induce_min_score: 0.6,
         }
@@ -146,6 +158,7 @@ impl AlignConfig {
             } else {
                 0.0
             },
+            substitute_margin: self.substitute_margin,
             band: self.band.max(2),
             full_cells: 40_000,
         }
@@ -215,14 +228,6 @@ fn fallback(n: usize, m: usize) -> Vec<Bead> {
         .collect()
 }
 
-fn features(scorer: &Scorer, side: &Side, which: score::Side) -> Vec<SentenceFeatures> {
-    side.sentences
-        .par_iter()
-        .enumerate()
-        .map(|(k, s)| scorer.features(s, which, side.para_start.get(k).copied().unwrap_or(false)))
-        .collect()
-}
-
 /// Turns bead shapes into beads with calibrated scores.
 fn beads_of(
     scorer: &Scorer,
@@ -270,30 +275,124 @@ fn beads_of(
     out
 }
 
+/// How much better a pair bead scores than its nearest competitors: the 1-1 pairs inside it (for a
+/// merge) and the pairs of its first and last sentences with the neighbouring sentences of the
+/// other side. 0 for a deletion (its score already compares it with its neighbours).
+fn bead_margin(scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures], b: &Bead) -> f64 {
+    let (Some(&i0), Some(&i1), Some(&j0), Some(&j1)) =
+        (b.src.first(), b.src.last(), b.tgt.first(), b.tgt.last())
+    else {
+        return 0.0;
+    };
+    let mut alt = 0f64;
+    if b.src.len() + b.tgt.len() > 2 {
+        for &x in &b.src {
+            for &y in &b.tgt {
+                alt = alt.max(scorer.pair_score(&fs[x], &ft[y]));
+            }
+        }
+    }
+    if j0 > 0 {
+        alt = alt.max(scorer.pair_score(&fs[i0], &ft[j0 - 1]));
+    }
+    if i0 > 0 {
+        alt = alt.max(scorer.pair_score(&fs[i0 - 1], &ft[j0]));
+    }
+    if j1 + 1 < ft.len() {
+        alt = alt.max(scorer.pair_score(&fs[i1], &ft[j1 + 1]));
+    }
+    if i1 + 1 < fs.len() {
+        alt = alt.max(scorer.pair_score(&fs[i1 + 1], &ft[j1]));
+    }
+    let a: Vec<&SentenceFeatures> = b.src.iter().map(|&k| &fs[k]).collect();
+    let c: Vec<&SentenceFeatures> = b.tgt.iter().map(|&k| &ft[k]).collect();
+    scorer.run_score(&a, &c) - alt
+}
+
 /// Confidence that a sentence left unaligned has no counterpart: one minus its best pair score
 /// with the nearby sentences of the other side.
 fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -> f64) -> f64 {
     1.0 - near.iter().map(score).fold(0.0, f64::max)
 }
 
+/// Wall time of each phase of an alignment, in order, for `tilmash bench align`.
+#[derive(Debug, Default)]
+pub struct Phases {
+    /// (phase, seconds, peak resident memory in KiB so far when the system reports it)
+    pub spans: Vec<(&'static str, f64, Option<u64>)>,
+    last: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn start(&mut self) {
+        self.last = Some(std::time::Instant::now());
+    }
+
+    /// Ends the running phase under `name` and starts the next.
+    fn mark(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(t) = self.last {
+            self.spans
+                .push((name, (now - t).as_secs_f64(), bench::peak_rss_kib()));
+        }
+        self.last = Some(now);
+    }
+}
+
 /// Aligns two sides; the full API.
 pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>> {
+    align_sides_timed(src, tgt, cfg, &mut Phases::default())
+}
+
+/// Beads with, per bead, its margin over the nearest competing pairs (the second feature of the
+/// calibration; see [`score::calibrated`]).
+#[derive(Debug, Clone, Default)]
+pub struct Aligned {
+    pub beads: Vec<Bead>,
+    pub margins: Vec<f64>,
+}
+
+/// As [`align_sides`], with each bead's margin.
+pub fn align_sides_margins(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Aligned> {
+    align_sides_full(src, tgt, cfg, &mut Phases::default())
+}
+
+/// As [`align_sides`], recording the time of each phase.
+pub fn align_sides_timed(
+    src: Side,
+    tgt: Side,
+    cfg: &AlignConfig,
+    ph: &mut Phases,
+) -> Result<Vec<Bead>> {
+    Ok(align_sides_full(src, tgt, cfg, ph)?.beads)
+}
+
+fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -> Result<Aligned> {
+    ph.start();
     let mut scorer = Scorer::new(src.lang, tgt.lang, cfg)?;
-    match cfg.length_ratio {
-        Some(r) => scorer.ratio = r,
-        None => scorer.estimate_length(src.sentences, tgt.sentences),
+    // the pair's measured ratio when known: a document's character totals are biased by whatever
+    // it leaves untranslated (one long sentence missing from a three-sentence article halves them)
+    let prior = Scorer::prior_ratio(src.lang, tgt.lang);
+    match (cfg.length_ratio, prior) {
+        (Some(r), _) => scorer.ratio = r,
+        (None, Some(r)) => scorer.ratio = r,
+        (None, None) => scorer.estimate_length(src.sentences, tgt.sentences),
     }
     scorer.link_names(src.sentences, tgt.sentences);
+    ph.mark("names");
     let costs = cfg.search_costs();
-    let mut fs = features(&scorer, &src, score::Side::Src);
-    let mut ft = features(&scorer, &tgt, score::Side::Tgt);
+    let (mut fs, src_words) = scorer.analyse(src.sentences, score::Side::Src, src.para_start);
+    let (mut ft, tgt_words) = scorer.analyse(tgt.sentences, score::Side::Tgt, tgt.para_start);
+    ph.mark("features");
     let mut shapes = Searcher {
         scorer: &scorer,
         costs,
     }
-    .align(Level::from_features(&fs), Level::from_features(&ft));
+    .align(&fs, &ft);
+    ph.mark("search");
     if cfg.signals.induction {
         let beads = beads_of(&scorer, &fs, &ft, &shapes);
+        ph.mark("scores");
         let confident: Vec<(&[u32], &[u32])> = beads
             .iter()
             .filter(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.score >= cfg.induce_min_score)
@@ -311,35 +410,53 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
                 0,
             );
             if cfg.length_ratio.is_none() {
+                // re-estimated from the confident 1-1 beads, the prior (or the first estimate)
+                // weighing as `ratio_prior_chars` characters so a short document keeps it
+                let k = cfg.ratio_prior_chars;
                 let (ls, lt) = beads
                     .iter()
-                    .filter(|b| b.is_pair() && b.score >= cfg.induce_min_score)
+                    .filter(|b| {
+                        b.src.len() == 1 && b.tgt.len() == 1 && b.score >= cfg.induce_min_score
+                    })
                     .fold((0f64, 0f64), |(x, y), b| {
                         (
                             x + b.src.iter().map(|&k| fs[k].chars as f64).sum::<f64>(),
                             y + b.tgt.iter().map(|&k| ft[k].chars as f64).sum::<f64>(),
                         )
                     });
-                if ls > 0.0 && lt > 0.0 {
-                    scorer.ratio = (lt / ls).clamp(0.2, 5.0);
+                let r0 = scorer.ratio;
+                if ls + k > 0.0 && lt + k * r0 > 0.0 {
+                    scorer.ratio = ((lt + k * r0) / (ls + k)).clamp(0.2, 5.0);
                 }
             }
             drop(confident);
+            ph.mark("induce");
             scorer.set_induced(lex);
-            fs = features(&scorer, &src, score::Side::Src);
-            ft = features(&scorer, &tgt, score::Side::Tgt);
+            fs = scorer.with_induced(&fs, &src_words);
+            ft = scorer.with_induced(&ft, &tgt_words);
+            drop((src_words, tgt_words));
+            ph.mark("features 2");
             shapes = Searcher {
                 scorer: &scorer,
                 costs,
             }
-            .refine(
-                &Level::from_features(&fs),
-                &Level::from_features(&ft),
-                &shapes,
-            );
+            .refine(&fs, &ft, &shapes);
+            ph.mark("search 2");
         }
     }
-    Ok(beads_of(&scorer, &fs, &ft, &shapes))
+    let mut beads = beads_of(&scorer, &fs, &ft, &shapes);
+    let margins: Vec<f64> = beads
+        .par_iter()
+        .map(|b| (bead_margin(&scorer, &fs, &ft, b) * 1e4).round() / 1e4)
+        .collect();
+    if cfg.calibrate {
+        for (b, &m) in beads.iter_mut().zip(&margins) {
+            let c = score::calibrated(b.score, m, b.src.len(), b.tgt.len());
+            b.score = (c * 1e4).round() / 1e4;
+        }
+    }
+    ph.mark("scores 2");
+    Ok(Aligned { beads, margins })
 }
 
 #[cfg(test)]
@@ -363,5 +480,48 @@ mod tests {
         let b = align(&["one", "two"], &[], &AlignConfig::default());
         assert_eq!(b.len(), 2);
         assert!(b.iter().all(|b| b.tgt.is_empty()));
+    }
+
+    /// The same beads and scores whatever the number of threads.
+    #[test]
+    fn deterministic_across_thread_counts() {
+        let src: Vec<String> = (0..3000)
+            .map(|k| {
+                format!(
+                    "В {} году съезд {} принял закон номер {}.",
+                    1900 + k % 97,
+                    k % 13,
+                    k
+                )
+            })
+            .collect();
+        let tgt: Vec<String> = src
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| k % 23 != 4)
+            .map(|(k, _)| {
+                format!(
+                    "In {} the congress {} passed law {}.",
+                    1900 + k % 97,
+                    k % 13,
+                    k
+                )
+            })
+            .collect();
+        let s: Vec<&str> = src.iter().map(String::as_str).collect();
+        let t: Vec<&str> = tgt.iter().map(String::as_str).collect();
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| align_langs(&s, &t, Lang::Ru, Lang::En, &AlignConfig::default()))
+                .unwrap()
+        };
+        let one = run(1);
+        assert_eq!(one.len(), 3000);
+        for threads in [2, 3] {
+            assert_eq!(run(threads), one);
+        }
     }
 }

@@ -26,6 +26,7 @@ use super::AlignConfig;
 use crate::error::Result;
 use crate::model::Lang;
 use crate::normalize;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Which side of the pair a text is on.
@@ -95,6 +96,42 @@ pub struct InducedLexicon {
     pub src: HashMap<u32, Vec<u32>>,
     pub tgt: HashMap<u32, Vec<u32>>,
     pub pairs: usize,
+}
+
+/// What a word form contributes to a sentence (see `Scorer::word_info`).
+#[derive(Debug, Clone, Default)]
+struct WordInfo {
+    /// Shorter than two letters: not counted.
+    skip: bool,
+    /// A month name: counted as a number, not as a word.
+    month: bool,
+    stem: u32,
+    /// Its concepts from months, seed and user lexicons, names or cognates.
+    concepts: Vec<u32>,
+}
+
+/// The words of one side's sentences, from [`Scorer::analyse`]: what [`Scorer::with_induced`]
+/// needs to add induced concepts without reading the text again.
+#[derive(Debug, Clone)]
+pub struct SideWords {
+    side: Side,
+    /// Distinct word forms, in sorted order.
+    words: Vec<WordInfo>,
+    /// Counted words of all sentences, as indices into `words`; sentence k's are
+    /// `flat[start[k]..start[k + 1]]`.
+    flat: Vec<u32>,
+    start: Vec<usize>,
+}
+
+fn number_concept(d: &str) -> u32 {
+    let d = d.trim_start_matches('0');
+    let d = if d.is_empty() { "0" } else { d };
+    concept(kind::NUMBER, fnv(&[b"n", d.as_bytes()]))
+}
+
+fn mark_concept(c: char) -> u32 {
+    let mut b = [0u8; 4];
+    concept(kind::PUNCT, fnv(&[c.encode_utf8(&mut b).as_bytes()]))
 }
 
 /// Scores sentence pairs for one language pair.
@@ -258,6 +295,12 @@ impl Scorer {
         }
     }
 
+    /// The expected target/source length ratio of the language pair, measured on development data
+    /// (`data/align/length-ratios.tsv`); `None` for a pair not listed there.
+    pub fn prior_ratio(src: Lang, tgt: Lang) -> Option<f64> {
+        prior_ratio(src.code(), tgt.code())
+    }
+
     /// Links names across scripts for this corpus: each capitalised target word whose name key
     /// is close (`normalize::name_similarity` ≥ 0.8) to a source one gets that source key.
     pub fn link_names(&mut self, src: &[&str], tgt: &[&str]) {
@@ -419,6 +462,212 @@ impl Scorer {
         }
     }
 
+    /// What one word form (as written) contributes, except induced concepts: the per-word part
+    /// of [`Scorer::features`], which [`Scorer::analyse`] runs once per distinct form.
+    fn word_info(&self, w: &str, side: Side) -> WordInfo {
+        let lang = self.lang(side);
+        let suffix = max_suffix(lang);
+        let months = match side {
+            Side::Src => &self.months.0,
+            Side::Tgt => &self.months.1,
+        };
+        let (seed, user) = match side {
+            Side::Src => (&self.seed.src, &self.user.src),
+            Side::Tgt => (&self.seed.tgt, &self.user.tgt),
+        };
+        let cap = w.chars().next().is_some_and(char::is_uppercase);
+        let lw = lower(w);
+        let n = lw.chars().count();
+        let mut info = WordInfo {
+            skip: n < 2,
+            ..WordInfo::default()
+        };
+        if info.skip {
+            return info;
+        }
+        if let Some(m) = months.month(&lw, suffix) {
+            info.concepts
+                .push(concept(kind::NUMBER, fnv(&[b"m", &m.to_le_bytes()])));
+            info.month = true;
+        }
+        info.stem = self.stem_id(&lw, side);
+        for &c in seed.lookup(&lw, suffix) {
+            info.concepts.push(concept(kind::SEED, c));
+        }
+        for &c in user.lookup(&lw, suffix) {
+            info.concepts.push(concept(kind::USER, c));
+        }
+        if cap && self.use_names && n >= 3 {
+            let key = normalize::name_key(w);
+            let key = match side {
+                Side::Tgt => self.name_links.get(&key).unwrap_or(&key),
+                Side::Src => &key,
+            };
+            info.concepts
+                .push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
+        } else if self.use_cognates && n >= 5 {
+            let key = normalize::name_key(&lw);
+            if key.len() >= 5 {
+                info.concepts.push(concept(
+                    kind::COGNATE,
+                    fnv(&[b"c", prefix(&key, 5).as_bytes()]),
+                ));
+            }
+        }
+        info
+    }
+
+    /// Features of all sentences of one side, as [`Scorer::features`] gives them one by one
+    /// (the same values, without induced concepts), but with each distinct word form analysed
+    /// once: most of the cost is per word (lower-casing, lexicon look-ups, transliteration keys)
+    /// and words repeat.
+    pub fn analyse(
+        &self,
+        texts: &[&str],
+        side: Side,
+        para_start: &[bool],
+    ) -> (Vec<SentenceFeatures>, SideWords) {
+        // distinct word forms, in a fixed (sorted) order whatever the thread count
+        let mut forms: Vec<&str> = texts
+            .par_chunks(512)
+            .map(|chunk| {
+                let mut v: Vec<&str> = chunk
+                    .iter()
+                    .flat_map(|t| tokens(t))
+                    .filter_map(|tok| match tok {
+                        Token::Word(w, _) => Some(w),
+                        _ => None,
+                    })
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .reduce(Vec::new, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        forms.sort_unstable();
+        forms.dedup();
+        let words: Vec<WordInfo> = forms.par_iter().map(|w| self.word_info(w, side)).collect();
+        let index: HashMap<&str, u32> = forms
+            .iter()
+            .enumerate()
+            .map(|(k, w)| (*w, k as u32))
+            .collect();
+        let w = &self.w;
+        let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = texts
+            .par_iter()
+            .enumerate()
+            .map(|(k, text)| {
+                let mut ids = Vec::new();
+                let mut stems = Vec::new();
+                let mut word_ids = Vec::new();
+                let (mut nwords, mut nums, mut marks) = (0u32, 0u32, 0u32);
+                if list_marker(text) {
+                    ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
+                    marks += 1;
+                }
+                for tok in tokens(text) {
+                    match tok {
+                        Token::Number(d) => {
+                            ids.push(number_concept(d));
+                            nums += 1;
+                        }
+                        Token::Mark(c) => {
+                            ids.push(mark_concept(c));
+                            marks += 1;
+                        }
+                        Token::Word(form, _) => {
+                            let x = index[form];
+                            let info = &words[x as usize];
+                            if info.skip {
+                                continue;
+                            }
+                            word_ids.push(x);
+                            if info.month {
+                                nums += 1;
+                            } else {
+                                nwords += 1;
+                            }
+                            stems.push(info.stem);
+                            ids.extend_from_slice(&info.concepts);
+                        }
+                    }
+                }
+                ids.sort_unstable();
+                ids.shrink_to_fit();
+                stems.sort_unstable();
+                stems.dedup();
+                stems.shrink_to_fit();
+                let weight =
+                    w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
+                (
+                    SentenceFeatures {
+                        chars: text.chars().count() as f32,
+                        ids,
+                        stems,
+                        weight,
+                        para_start: para_start.get(k).copied().unwrap_or(false),
+                    },
+                    word_ids,
+                )
+            })
+            .collect();
+        let mut base = Vec::with_capacity(per_sentence.len());
+        let mut flat = Vec::new();
+        let mut start = Vec::with_capacity(per_sentence.len() + 1);
+        for (f, ws) in per_sentence {
+            start.push(flat.len());
+            flat.extend(ws);
+            base.push(f);
+        }
+        start.push(flat.len());
+        (
+            base,
+            SideWords {
+                side,
+                words,
+                flat,
+                start,
+            },
+        )
+    }
+
+    /// The features `base` (from [`Scorer::analyse`]) with the concepts of this scorer's induced
+    /// lexicon added: equal to [`Scorer::features`] of each sentence.
+    pub fn with_induced(&self, base: &[SentenceFeatures], a: &SideWords) -> Vec<SentenceFeatures> {
+        let induced = match a.side {
+            Side::Src => &self.induced.src,
+            Side::Tgt => &self.induced.tgt,
+        };
+        // induced concepts per word form, looked up once
+        let extra: Vec<&[u32]> = a
+            .words
+            .par_iter()
+            .map(|info| {
+                if info.skip {
+                    &[][..]
+                } else {
+                    induced.get(&info.stem).map_or(&[][..], Vec::as_slice)
+                }
+            })
+            .collect();
+        base.par_iter()
+            .enumerate()
+            .map(|(k, f)| {
+                let mut ids = f.ids.clone();
+                for &x in &a.flat[a.start[k]..a.start[k + 1]] {
+                    for &c in extra[x as usize] {
+                        ids.push(concept(kind::INDUCED, c));
+                    }
+                }
+                ids.sort_unstable();
+                SentenceFeatures { ids, ..f.clone() }
+            })
+            .collect()
+    }
+
     /// Weighted share in [0, 1] of the evidence of the source run `a` matched by the target run
     /// `b` and vice versa (Dice coefficient over concept multisets).
     pub fn similarity(&self, a: &[&SentenceFeatures], b: &[&SentenceFeatures]) -> f64 {
@@ -463,6 +712,70 @@ impl Scorer {
     pub(crate) fn kind_weights(&self) -> &[f32; kind::COUNT] {
         &self.w.by_kind
     }
+}
+
+const LENGTH_RATIOS: &str = include_str!("../../data/align/length-ratios.tsv");
+
+fn prior_ratio(src: &str, tgt: &str) -> Option<f64> {
+    LENGTH_RATIOS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            let (a, b) = (f.next()?, f.next()?);
+            let r: f64 = f.next()?.trim().parse().ok()?;
+            if (a, b) == (src, tgt) {
+                Some(r)
+            } else if (a, b) == (tgt, src) {
+                Some(1.0 / r)
+            } else {
+                None
+            }
+        })
+}
+
+const CALIBRATION: &str = include_str!("../../data/align/calibration.tsv");
+
+/// Logistic map (bias, slope of the raw score's logit, slope of the margin) of one bead class
+/// from `data/align/calibration.tsv`.
+fn calibration(class: &str) -> (f64, f64, f64) {
+    CALIBRATION
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let mut f = l.split('\t');
+            if f.next()? != class {
+                return None;
+            }
+            let mut num = || f.next().and_then(|x| x.trim().parse::<f64>().ok());
+            Some((num()?, num()?, num().unwrap_or(0.0)))
+        })
+        .unwrap_or((0.0, 1.0, 0.0))
+}
+
+/// The calibrated confidence of a bead of `a` source and `b` target sentences whose raw score
+/// (evidence and length for a pair, one minus the best nearby pair for a deletion) is `raw` and
+/// whose margin over the nearest competing pairs is `margin`: σ(bias + slope · logit(raw) +
+/// slope_margin · margin) with the constants of the bead's class, fitted on development cases so
+/// that beads at or above 0.5 are at least 95 % correct (docs/evaluation-alignment.md).
+pub fn calibrated(raw: f64, margin: f64, a: usize, b: usize) -> f64 {
+    use std::sync::OnceLock;
+    static MAPS: OnceLock<[(f64, f64, f64); 3]> = OnceLock::new();
+    let maps = MAPS.get_or_init(|| {
+        [
+            calibration("one"),
+            calibration("merge"),
+            calibration("deletion"),
+        ]
+    });
+    let (bias, slope, slope_margin) = match (a, b) {
+        (0, _) | (_, 0) => maps[2],
+        (1, 1) => maps[0],
+        _ => maps[1],
+    };
+    let p = raw.clamp(1e-4, 1.0 - 1e-4);
+    let z = bias + slope * (p / (1.0 - p)).ln() + slope_margin * margin;
+    1.0 / (1.0 + (-z).exp())
 }
 
 /// Calibration of a bead's confidence from its similarity and length cost (fitted by logistic
@@ -544,8 +857,13 @@ impl<'a> Merged<'a> {
 
 /// Weighted size of the multiset intersection of the union of `a` and the union of `b`.
 pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT]) -> f32 {
+    matched_weight_by(a, b, |v| w[(v >> 29) as usize])
+}
+
+/// As `matched_weight`, with the weight of a concept given by `weight`.
+pub(crate) fn matched_weight_by(a: &[&[u32]], b: &[&[u32]], weight: impl Fn(u32) -> f32) -> f32 {
     if a.len() == 1 && b.len() == 1 {
-        return matched_weight2(a[0], b[0], w);
+        return matched_weight2_by(a[0], b[0], weight);
     }
     let (mut x, mut y) = (Merged::new(a), Merged::new(b));
     let mut m = 0f32;
@@ -555,7 +873,7 @@ pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT])
         } else if v < u {
             y.advance(j);
         } else {
-            m += w[(u >> 29) as usize];
+            m += weight(u);
             x.advance(i);
             y.advance(j);
         }
@@ -563,20 +881,45 @@ pub(crate) fn matched_weight(a: &[&[u32]], b: &[&[u32]], w: &[f32; kind::COUNT])
     m
 }
 
+/// `matched_weight(&[x], &[y1, y2], w)`, specialised: the same matches added in the same order
+/// (ascending concept number), so the result is bit-identical, without the general merge. One
+/// step per element of the three lists, without data-dependent branches (a non-match adds 0.0,
+/// which leaves an f32 sum unchanged).
 #[inline]
-pub(crate) fn matched_weight2(a: &[u32], b: &[u32], w: &[f32; kind::COUNT]) -> f32 {
+pub(crate) fn matched_weight_1v2(
+    x: &[u32],
+    y1: &[u32],
+    y2: &[u32],
+    weight: impl Fn(u32) -> f32,
+) -> f32 {
+    // u32::MAX is no concept (kind 7 is unused), so it marks an exhausted list
+    let head = |l: &[u32], k: usize| l.get(k).copied().unwrap_or(u32::MAX);
+    let (mut i, mut p, mut q, mut m) = (0, 0, 0, 0f32);
+    while i < x.len() && (p < y1.len() || q < y2.len()) {
+        let (v, a, b) = (x[i], head(y1, p), head(y2, q));
+        let low = a.min(b);
+        let take_a = a <= b;
+        // v < low: v is unmatched; v == low: a match, from y1 first; v > low: skip low
+        let eq = v == low;
+        m += if eq { weight(v) } else { 0.0 };
+        i += (v <= low) as usize;
+        p += (v >= low && take_a) as usize;
+        q += (v >= low && !take_a) as usize;
+    }
+    m
+}
+
+/// Weighted size of the multiset intersection of two sorted lists, the weight of a concept
+/// given by `weight`, added in ascending order.
+#[inline]
+pub(crate) fn matched_weight2_by(a: &[u32], b: &[u32], weight: impl Fn(u32) -> f32) -> f32 {
     let (mut i, mut j, mut m) = (0, 0, 0f32);
     while i < a.len() && j < b.len() {
         let (u, v) = (a[i], b[j]);
-        if u < v {
-            i += 1;
-        } else if v < u {
-            j += 1;
-        } else {
-            m += w[(u >> 29) as usize];
-            i += 1;
-            j += 1;
-        }
+        // branch-free: a non-match adds 0.0, which leaves an f32 sum unchanged
+        m += if u == v { weight(u) } else { 0.0 };
+        i += (u <= v) as usize;
+        j += (v <= u) as usize;
     }
     m
 }
@@ -652,9 +995,74 @@ mod tests {
     }
 
     #[test]
+    fn length_ratio_priors_cover_every_pair_both_ways() {
+        for (a, b) in [("kk", "en"), ("kk", "ru"), ("ru", "en")] {
+            let r = prior_ratio(a, b).unwrap();
+            assert!((0.5..2.0).contains(&r));
+            assert!((prior_ratio(b, a).unwrap() * r - 1.0).abs() < 1e-12);
+        }
+        assert_eq!(prior_ratio("en", "en"), None);
+    }
+
+    #[test]
     fn list_markers() {
         assert!(list_marker("1) Everyone has the right"));
         assert!(list_marker("- item"));
         assert!(!list_marker("The 1990s) were"));
+    }
+
+    /// The batch analysis gives each sentence the features `features` gives it, before and
+    /// after an induced lexicon is installed.
+    #[test]
+    fn analyse_equals_features() {
+        let mut s = scorer(Lang::Ru, Lang::Kk);
+        let texts = [
+            "Съезд открылся 30 ноября 1917 года в Оренбурге.",
+            "1) Букейханов: «Алаш» — партия?",
+            "Я и ты, съезд съезда съезду.",
+            "",
+            "Закон 007 принят (в 2019 г.)!",
+        ];
+        s.link_names(&texts, &texts);
+        let (base, words) = s.analyse(&texts, Side::Src, &[true, false]);
+        let one = |s: &Scorer| -> Vec<SentenceFeatures> {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(k, t)| s.features(t, Side::Src, k == 0))
+                .collect()
+        };
+        assert_eq!(base, one(&s));
+        let mut lex = InducedLexicon::default();
+        lex.src.insert(s.stem_id("съезд", Side::Src), vec![7, 9]);
+        lex.src.insert(s.stem_id("закон", Side::Src), vec![11]);
+        s.set_induced(lex);
+        let induced = s.with_induced(&base, &words);
+        assert_eq!(induced, one(&s));
+        assert_ne!(induced, base);
+    }
+
+    /// The specialised unit-against-two-units match equals the general merge.
+    #[test]
+    fn matched_weight_1v2_equals_general() {
+        let w = [2.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0];
+        let mut x: u32 = 12345;
+        let mut next = |n: usize| -> Vec<u32> {
+            let mut v: Vec<u32> = (0..n)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    ((x >> 16) % 7) << 29 | ((x >> 8) % 13)
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        for k in 0..200 {
+            let (a, b, c) = (next(k % 9), next(k % 5 + 1), next(k % 7));
+            assert_eq!(
+                matched_weight_1v2(&a, &b, &c, |v| w[(v >> 29) as usize]),
+                matched_weight(&[&a], &[&b, &c], &w)
+            );
+        }
     }
 }

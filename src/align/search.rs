@@ -3,7 +3,11 @@
 //! a full DP is small; the path found there is projected one level down and the DP is re-run only
 //! inside a band of ±`band` sentences around it, down to the sentences themselves.
 
-use super::score::{kind, matched_weight, matched_weight2, Scorer, SentenceFeatures};
+use super::score::{
+    kind, matched_weight2_by, matched_weight_1v2, matched_weight_by, Scorer, SentenceFeatures,
+};
+use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Costs of the search, in negative log-odds units.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +27,8 @@ pub struct SearchCosts {
     pub merge31: f64,
     /// Cost when one side of a bead starts a paragraph and the other does not.
     pub structure: f64,
+    /// A 1-1 bead costs at most two skips less this.
+    pub substitute_margin: f64,
     /// Half-width of the band around the projected coarse path.
     pub band: usize,
     /// A level with at most this many DP cells is searched in full.
@@ -32,7 +38,12 @@ pub struct SearchCosts {
 /// One level of the pyramid: sentences (or merged runs of them) of one side.
 #[derive(Debug, Clone, Default)]
 pub struct Level {
+    /// Per unit, its concepts numbered densely: the rank of the concept number among those of
+    /// both sides, so sorted lists keep the order of concept numbers (and sums over matches
+    /// the order of `score::matched_weight`), and a count per concept fits in a table.
     pub ids: Vec<Vec<u32>>,
+    /// Evidence weight of each dense concept (shared by both sides and all levels).
+    pub wd: Arc<[f32]>,
     pub chars: Vec<f32>,
     pub weight: Vec<f32>,
     pub para: Vec<bool>,
@@ -41,14 +52,38 @@ pub struct Level {
 }
 
 impl Level {
-    pub fn from_features(f: &[SentenceFeatures]) -> Level {
-        Level {
-            ids: f.iter().map(|x| x.ids.clone()).collect(),
+    /// Level 0 of both sides, with their concepts numbered densely.
+    pub fn pair(
+        fs: &[SentenceFeatures],
+        ft: &[SentenceFeatures],
+        w: &[f32; kind::COUNT],
+    ) -> (Level, Level) {
+        let mut table: Vec<u32> = fs
+            .iter()
+            .chain(ft)
+            .flat_map(|f| f.ids.iter())
+            .copied()
+            .collect();
+        table.sort_unstable();
+        table.dedup();
+        let wd: Arc<[f32]> = table.iter().map(|&c| w[(c >> 29) as usize]).collect();
+        let level = |f: &[SentenceFeatures]| Level {
+            ids: f
+                .par_iter()
+                .map(|x| {
+                    x.ids
+                        .iter()
+                        .map(|c| table.binary_search(c).unwrap_or(0) as u32)
+                        .collect()
+                })
+                .collect(),
+            wd: wd.clone(),
             chars: f.iter().map(|x| x.chars).collect(),
             weight: f.iter().map(|x| x.weight).collect(),
             para: f.iter().map(|x| x.para_start).collect(),
             count: vec![1; f.len()],
-        }
+        };
+        (level(fs), level(ft))
     }
 
     pub fn len(&self) -> usize {
@@ -59,10 +94,19 @@ impl Level {
         self.chars.is_empty()
     }
 
+    /// Weight of a dense concept.
+    #[inline]
+    fn w(&self, d: u32) -> f32 {
+        self.wd[d as usize]
+    }
+
     /// Merges neighbours pairwise: unit k of the result is units 2k and 2k+1.
-    fn coarsen(&self, w: &[f32; kind::COUNT]) -> Level {
+    fn coarsen(&self) -> Level {
         let n = self.len();
-        let mut out = Level::default();
+        let mut out = Level {
+            wd: self.wd.clone(),
+            ..Level::default()
+        };
         let mut k = 0;
         while k < n {
             let e = (k + 2).min(n);
@@ -72,7 +116,7 @@ impl Level {
             // (the smallest numbers, the same on both sides), so each stays cheap to compare
             ids.dedup();
             ids.truncate(COARSE_IDS);
-            let wsum: f32 = ids.iter().map(|&c| w[(c >> 29) as usize]).sum();
+            let wsum: f32 = ids.iter().map(|&c| self.w(c)).sum();
             out.ids.push(ids);
             out.chars.push(self.chars[k..e].iter().sum());
             out.weight.push(wsum.max(1.0));
@@ -183,9 +227,9 @@ fn uncovered(
     j: usize,
     a: usize,
     b: usize,
-    w: &[f32; kind::COUNT],
     pair: impl Fn(usize, usize) -> f32,
 ) -> f64 {
+    let w = |d: u32| s.w(d);
     let cov = |m: f32, wt: f32| {
         if wt > 0.0 {
             (m / wt).min(1.0) as f64
@@ -211,7 +255,7 @@ fn uncovered(
         let m = if b == 1 {
             pair(i - a + k, j - 1)
         } else {
-            matched_weight(&ss[k..k + 1], &ts[..b], w)
+            matched_weight_by(&ss[k..k + 1], &ts[..b], w)
         };
         out += (1.0 - cov(m, s.weight[i - a + k])) * s.count[i - a + k] as f64;
     }
@@ -219,11 +263,218 @@ fn uncovered(
         let m = if a == 1 {
             pair(i - 1, j - b + l)
         } else {
-            matched_weight(&ss[..a], &ts[l..l + 1], w)
+            matched_weight_by(&ss[..a], &ts[l..l + 1], w)
         };
         out += (1.0 - cov(m, t.weight[j - b + l])) * t.count[j - b + l] as f64;
     }
     out
+}
+
+/// Matched weights of the band's cells, for the DP: every value depends on its units only, so all
+/// are computed up front, row by row in parallel (deterministic: each cell is computed alone),
+/// and the sequential DP only reads them.
+struct Matches<'a> {
+    s: &'a Level,
+    t: &'a Level,
+    band: &'a Band,
+    /// The rows held: rows..rows_end (the DP works through the band a block at a time, so
+    /// memory stays bounded); cells elsewhere are computed when asked for.
+    rows: usize,
+    rows_end: usize,
+    /// Cell (i, j): source unit i-1 against target unit j-1.
+    pair: Vec<f32>,
+    /// Cell (i, j): source unit i-1 against target units j-2, j-1 merged.
+    one_two: Vec<f32>,
+    /// Cell (i, j): source units i-2, i-1 merged against target unit j-1.
+    two_one: Vec<f32>,
+}
+
+/// A multiset of concepts as a count per dense concept number, filled for one row or column
+/// of the band so each cell's match is one look-up per concept of the other unit instead of a
+/// merge of both lists.
+struct Bag {
+    counts: Vec<u16>,
+}
+
+impl Bag {
+    fn new(concepts: usize) -> Bag {
+        Bag {
+            counts: vec![0; concepts],
+        }
+    }
+
+    fn fill(&mut self, lists: &[&[u32]]) {
+        for l in lists {
+            for &d in *l {
+                self.counts[d as usize] = self.counts[d as usize].saturating_add(1);
+            }
+        }
+    }
+
+    fn clear(&mut self, lists: &[&[u32]]) {
+        for l in lists {
+            for &d in *l {
+                self.counts[d as usize] = 0;
+            }
+        }
+    }
+
+    /// Weighted multiset intersection with a unit (`ids` sorted, `dense` the same concepts):
+    /// the same matches, added in the same (ascending) order as `matched_weight2_by`, so the result
+    /// is bit-identical.
+    #[inline]
+    fn matched(&self, dense: &[u32], wd: &[f32]) -> f32 {
+        let mut m = 0f32;
+        let (mut prev, mut seen) = (u32::MAX, 0u16);
+        for &d in dense {
+            // the k-th copy of v in the unit matches when the bag holds more than k copies
+            seen = if d == prev { seen + 1 } else { 0 };
+            prev = d;
+            m += if seen < self.counts[d as usize] {
+                wd[d as usize]
+            } else {
+                0.0
+            };
+        }
+        m
+    }
+}
+
+impl<'a> Matches<'a> {
+    fn new(s: &'a Level, t: &'a Level, band: &'a Band, rows: std::ops::Range<usize>) -> Self {
+        let wd: &[f32] = &s.wd;
+        let concepts = wd.len();
+        let cells = band.off[rows.end] - band.off[rows.start];
+        let mut pair = vec![0f32; cells];
+        let mut one_two = vec![0f32; cells];
+        let mut two_one = vec![0f32; cells];
+        // blocks of rows, each writing only its own cells (so no copies, and the same values
+        // whatever the thread count)
+        const CHUNK: usize = 256;
+        let mut blocks = Vec::with_capacity(rows.len() / CHUNK + 1);
+        {
+            let (mut p, mut o, mut t2) = (&mut pair[..], &mut one_two[..], &mut two_one[..]);
+            let mut r0 = rows.start;
+            while r0 < rows.end {
+                let r1 = (r0 + CHUNK).min(rows.end);
+                let len = band.off[r1] - band.off[r0];
+                let (a, rest_p) = std::mem::take(&mut p).split_at_mut(len);
+                let (b, rest_o) = std::mem::take(&mut o).split_at_mut(len);
+                let (c, rest_t) = std::mem::take(&mut t2).split_at_mut(len);
+                blocks.push((r0, r1, a, b, c));
+                (p, o, t2) = (rest_p, rest_o, rest_t);
+                r0 = r1;
+            }
+        }
+        blocks
+            .into_par_iter()
+            .for_each(|(r0, r1, pair, one_two, two_one)| {
+                let base = band.off[r0];
+                let mut one = Bag::new(concepts);
+                let mut two = Bag::new(concepts);
+                // by rows: source unit i-1 (pair) and units i-2, i-1 merged (two_one)
+                for i in r0.max(1)..r1 {
+                    let x: &[u32] = &s.ids[i - 1];
+                    let xx: &[u32] = if i > 1 { &s.ids[i - 2] } else { &[] };
+                    one.fill(&[x]);
+                    two.fill(&[xx, x]);
+                    for j in band.lo[i].max(1)..=band.hi[i] {
+                        let k = band.off[i] + j - band.lo[i] - base;
+                        let y = &t.ids[j - 1];
+                        pair[k] = one.matched(y, wd);
+                        if i > 1 {
+                            two_one[k] = two.matched(y, wd);
+                        }
+                    }
+                    one.clear(&[x]);
+                    two.clear(&[xx, x]);
+                }
+                // by columns: target units j-2, j-1 merged (one_two), for this block's rows
+                let (jl, jh) = (
+                    (r0..r1).map(|i| band.lo[i]).min().unwrap_or(0),
+                    (r0..r1).map(|i| band.hi[i]).max().unwrap_or(0),
+                );
+                // rows of this block that use column j: first..=last (checked per row)
+                let mut first = vec![usize::MAX; jh + 1 - jl];
+                let mut last = vec![0usize; jh + 1 - jl];
+                for i in r0.max(1)..r1 {
+                    for j in band.lo[i]..=band.hi[i] {
+                        first[j - jl] = first[j - jl].min(i);
+                        last[j - jl] = last[j - jl].max(i);
+                    }
+                }
+                for j in jl.max(2)..=jh {
+                    if first[j - jl] > last[j - jl] {
+                        continue;
+                    }
+                    let ys: [&[u32]; 2] = [&t.ids[j - 2], &t.ids[j - 1]];
+                    one.fill(&ys);
+                    for i in first[j - jl]..=last[j - jl] {
+                        if j >= band.lo[i] && j <= band.hi[i] {
+                            let k = band.off[i] + j - band.lo[i] - base;
+                            one_two[k] = one.matched(&s.ids[i - 1], wd);
+                        }
+                    }
+                    one.clear(&ys);
+                }
+            });
+        Matches {
+            s,
+            t,
+            band,
+            rows: rows.start,
+            rows_end: rows.end,
+            pair,
+            one_two,
+            two_one,
+        }
+    }
+
+    /// Index of cell (i, j) in the held rows.
+    #[inline]
+    fn cell(&self, i: usize, j: usize) -> Option<usize> {
+        if i < self.rows || i >= self.rows_end {
+            return None;
+        }
+        self.band.index(i, j).map(|k| k - self.band.off[self.rows])
+    }
+
+    /// Source unit x against target unit y.
+    #[inline]
+    fn pair(&self, x: usize, y: usize) -> f32 {
+        match self.cell(x + 1, y + 1) {
+            Some(k) => self.pair[k],
+            None => matched_weight2_by(&self.s.ids[x], &self.t.ids[y], |d| self.s.w(d)),
+        }
+    }
+
+    /// Source unit i-1 against target units j-2 and j-1 merged.
+    #[inline]
+    fn one_two(&self, i: usize, j: usize) -> f32 {
+        match self.cell(i, j) {
+            Some(k) => self.one_two[k],
+            None => matched_weight_1v2(
+                &self.s.ids[i - 1],
+                &self.t.ids[j - 2],
+                &self.t.ids[j - 1],
+                |d| self.s.w(d),
+            ),
+        }
+    }
+
+    /// Source units i-2 and i-1 merged against target unit j-1.
+    #[inline]
+    fn two_one(&self, i: usize, j: usize) -> f32 {
+        match self.cell(i, j) {
+            Some(k) => self.two_one[k],
+            None => matched_weight_1v2(
+                &self.t.ids[j - 1],
+                &self.s.ids[i - 2],
+                &self.s.ids[i - 1],
+                |d| self.s.w(d),
+            ),
+        }
+    }
 }
 
 pub struct Searcher<'a> {
@@ -244,9 +495,8 @@ impl Searcher<'_> {
     /// Cost of the bead of source units i-a..i and target units j-b..j.
     #[inline]
     pub fn bead_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
-        let w = self.scorer.kind_weights();
         self.bead_cost_with(s, t, i, j, a, b, |x, y| {
-            matched_weight2(&s.ids[x], &t.ids[y], w)
+            matched_weight2_by(&s.ids[x], &t.ids[y], |d| s.w(d))
         })
     }
 
@@ -270,8 +520,7 @@ impl Searcher<'_> {
             // a sentence left out pays the premium over a pairing with no evidence at all
             return (c.skip + 0.5 * c.sim_weight) * n as f64;
         }
-        let sim_cost =
-            c.sim_weight * uncovered(s, t, i, j, a, b, self.scorer.kind_weights(), pair) / 2.0;
+        let sim_cost = c.sim_weight * uncovered(s, t, i, j, a, b, pair) / 2.0;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
         let mut cost =
@@ -279,36 +528,39 @@ impl Searcher<'_> {
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
-        cost
+        cost.min(self.substitute_cap(a, b))
     }
 
     /// Best path through the band, as a list of (source units, target units) bead shapes.
+    ///
+    /// Hot loop. Three things keep it cheap without changing its result: the matched weight of
+    /// every cell's unit pair is computed once, in parallel, before the sequential DP; the
+    /// matches of a unit against a run of two (1-2, 2-1 beads) are cached per cell and reused by
+    /// the 2-2 beads of the neighbouring cells; and a merge bead whose cost without its evidence
+    /// term (never negative) already reaches the best cost found is not scored at all.
     fn run(&self, s: &Level, t: &Level, band: &Band) -> Vec<(usize, usize)> {
         let (n, m) = (s.len(), t.len());
         let cells = band.cells();
         let mut cost = vec![f32::INFINITY; cells];
         let mut back = vec![u8::MAX; cells];
-        // matched weight of units (i-1, j-1), cached per cell: every bead shape reuses it
-        let w = self.scorer.kind_weights();
-        let mut matched = vec![0f32; cells];
         let max_shape = if self.costs.merge31.is_finite() { 8 } else { 6 };
+        // the evidence term of a bead is never negative, so a partial cost bounds the bead's
+        let prune = self.costs.sim_weight >= 0.0;
         if let Some(k) = band.index(0, 0) {
             cost[k] = 0.0;
         }
+        // a block of rows at a time, with the matches of its rows and the row before
+        const BLOCK: usize = 4096;
+        let mut mt = Matches::new(s, t, band, 0..0);
         for i in 0..=n {
+            if i % BLOCK == 0 {
+                let rows = i.saturating_sub(1)..(i + BLOCK).min(n + 1);
+                mt = Matches::new(s, t, band, rows);
+            }
             for j in band.lo[i]..=band.hi[i] {
                 if i == 0 && j == 0 {
                     continue;
                 }
-                if i > 0 && j > 0 {
-                    if let Some(x) = band.index(i, j) {
-                        matched[x] = matched_weight2(&s.ids[i - 1], &t.ids[j - 1], w);
-                    }
-                }
-                let pair = |x: usize, y: usize| match band.index(x + 1, y + 1) {
-                    Some(k) => matched[k],
-                    None => matched_weight2(&s.ids[x], &t.ids[y], w),
-                };
                 let mut best = f64::INFINITY;
                 let mut arg = u8::MAX;
                 for (k, &(a, b)) in SHAPES[..max_shape].iter().enumerate() {
@@ -322,7 +574,28 @@ impl Searcher<'_> {
                     if !prev.is_finite() {
                         continue;
                     }
-                    let c = prev + self.bead_cost_with(s, t, i, j, a, b, pair);
+                    let c = if a == 0 || b == 0 {
+                        prev + self.skip_cost(s, t, i, j, a, b)
+                    } else {
+                        let base = self.base_cost(s, t, i, j, a, b);
+                        let mut with_structure = if s.para[i - a] != t.para[j - b] {
+                            base + self.costs.structure
+                        } else {
+                            base
+                        };
+                        let cap = self.substitute_cap(a, b);
+                        with_structure = with_structure.min(cap);
+                        // shapes are tried in a fixed order and a later one wins only when
+                        // strictly cheaper, so skipping one that cannot be cheaper is exact
+                        if prune && prev + with_structure >= best {
+                            continue;
+                        }
+                        let mut cost = base + self.sim_cost(s, t, i, j, a, b, &mt);
+                        if s.para[i - a] != t.para[j - b] {
+                            cost += self.costs.structure;
+                        }
+                        prev + cost.min(cap)
+                    };
                     if c < best {
                         best = c;
                         arg = k as u8;
@@ -356,8 +629,97 @@ impl Searcher<'_> {
         shapes
     }
 
+    /// The most a bead may cost: a sentence on each side at the same place is a loose
+    /// translation rather than a deletion next to an insertion, so a 1-1 never costs more than
+    /// the two skips would (less `substitute_margin`); other shapes are not capped.
+    #[inline]
+    fn substitute_cap(&self, a: usize, b: usize) -> f64 {
+        let c = &self.costs;
+        if a == 1 && b == 1 {
+            2.0 * (c.skip + 0.5 * c.sim_weight) - c.substitute_margin
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Cost of a 1-0 / 0-1 bead (as `bead_cost_with`).
+    #[inline]
+    fn skip_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let c = &self.costs;
+        let n: u32 = s.count[i - a..i].iter().sum::<u32>() + t.count[j - b..j].iter().sum::<u32>();
+        (c.skip + 0.5 * c.sim_weight) * n as f64
+    }
+
+    /// Shape and length cost of a bead with both sides: `bead_cost_with` before its evidence
+    /// and structure terms, summed in the same order.
+    #[inline]
+    fn base_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
+        let ls: f32 = s.chars[i - a..i].iter().sum();
+        let lt: f32 = t.chars[j - b..j].iter().sum();
+        self.shape_cost(a, b) + self.costs.length_weight * self.scorer.length_cost(ls, lt)
+    }
+
+    /// The evidence term of `bead_cost_with` (`uncovered`, with cached matches).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn sim_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+        mt: &Matches,
+    ) -> f64 {
+        let cov = |m: f32, wt: f32| {
+            if wt > 0.0 {
+                (m / wt).min(1.0) as f64
+            } else {
+                0.0
+            }
+        };
+        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
+        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        // the same terms in the same order as `uncovered`, so the sums are bit-identical
+        let mut out = 0.0;
+        match (a, b) {
+            (1, 1) => {
+                let p = mt.pair(i - 1, j - 1);
+                out += src(i - 1, p);
+                out += tgt(j - 1, p);
+            }
+            (2, 1) => {
+                out += src(i - 2, mt.pair(i - 2, j - 1));
+                out += src(i - 1, mt.pair(i - 1, j - 1));
+                out += tgt(j - 1, mt.two_one(i, j));
+            }
+            (1, 2) => {
+                out += src(i - 1, mt.one_two(i, j));
+                out += tgt(j - 2, mt.pair(i - 1, j - 2));
+                out += tgt(j - 1, mt.pair(i - 1, j - 1));
+            }
+            (2, 2) => {
+                out += src(i - 2, mt.one_two(i - 1, j));
+                out += src(i - 1, mt.one_two(i, j));
+                out += tgt(j - 2, mt.two_one(i, j - 1));
+                out += tgt(j - 1, mt.two_one(i, j));
+            }
+            _ => {
+                out = uncovered(s, t, i, j, a, b, |x, y| mt.pair(x, y));
+            }
+        }
+        self.costs.sim_weight * out / 2.0
+    }
+
     /// Re-aligns two level-0 sequences inside a band around an earlier path (second pass).
-    pub fn refine(&self, s: &Level, t: &Level, shapes: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    pub fn refine(
+        &self,
+        fs: &[SentenceFeatures],
+        ft: &[SentenceFeatures],
+        shapes: &[(usize, usize)],
+    ) -> Vec<(usize, usize)> {
+        let (s, t) = Level::pair(fs, ft, self.scorer.kind_weights());
         let mut path = vec![(0usize, 0usize)];
         let (mut i, mut j) = (0, 0);
         for &(a, b) in shapes {
@@ -366,11 +728,12 @@ impl Searcher<'_> {
             path.push((i, j));
         }
         let band = Band::around(&path, s.len(), t.len(), self.costs.band);
-        self.run(s, t, &band)
+        self.run(&s, &t, &band)
     }
 
     /// Aligns two level-0 sequences; returns bead shapes in order.
-    pub fn align(&self, s0: Level, t0: Level) -> Vec<(usize, usize)> {
+    pub fn align(&self, fs: &[SentenceFeatures], ft: &[SentenceFeatures]) -> Vec<(usize, usize)> {
+        let (s0, t0) = Level::pair(fs, ft, self.scorer.kind_weights());
         let mut levels = vec![(s0, t0)];
         loop {
             let (s, t) = levels.last().expect("one level");
@@ -378,8 +741,7 @@ impl Searcher<'_> {
             if cells <= self.costs.full_cells || s.len() < 4 || t.len() < 4 {
                 break;
             }
-            let w = self.scorer.kind_weights();
-            let next = (s.coarsen(w), t.coarsen(w));
+            let next = (s.coarsen(), t.coarsen());
             levels.push(next);
         }
         let mut shapes: Option<Vec<(usize, usize)>> = None;
@@ -411,12 +773,11 @@ mod tests {
     use crate::align::AlignConfig;
     use crate::model::Lang;
 
-    fn level(scorer: &Scorer, texts: &[String], side: Side) -> Level {
-        let f: Vec<SentenceFeatures> = texts
+    fn features(scorer: &Scorer, texts: &[String], side: Side) -> Vec<SentenceFeatures> {
+        texts
             .iter()
             .map(|t| scorer.features(t, side, false))
-            .collect();
-        Level::from_features(&f)
+            .collect()
     }
 
     #[test]
@@ -434,8 +795,8 @@ mod tests {
             .map(|(_, s)| s.clone())
             .collect();
         let (s, t) = (
-            level(&scorer, &src, Side::Src),
-            level(&scorer, &tgt, Side::Tgt),
+            features(&scorer, &src, Side::Src),
+            features(&scorer, &tgt, Side::Tgt),
         );
         let mut costs = cfg.search_costs();
         costs.full_cells = 100_000_000;
@@ -443,17 +804,118 @@ mod tests {
             scorer: &scorer,
             costs,
         }
-        .align(s.clone(), t.clone());
+        .align(&s, &t);
         costs.full_cells = 10_000;
         let banded = Searcher {
             scorer: &scorer,
             costs,
         }
-        .align(s, t);
+        .align(&s, &t);
         assert_eq!(full, banded);
         assert_eq!(
             banded.iter().filter(|&&x| x == (1, 0)).count(),
             3000 / 11 + 1
+        );
+    }
+
+    /// The DP with cached matches, bag look-ups and pruning finds the same path as a plain DP
+    /// that scores every bead with `bead_cost`.
+    #[test]
+    fn fast_dp_equals_plain_dp() {
+        let cfg = AlignConfig::default();
+        let scorer = Scorer::new(Lang::Ru, Lang::En, &cfg).unwrap();
+        let words = [
+            "год",
+            "съезд",
+            "Алаш",
+            "партия",
+            "1917",
+            "народ",
+            "закон",
+            "?",
+            "(",
+        ];
+        let src: Vec<String> = (0..300)
+            .map(|k| {
+                (0..(k * 7 % 9 + 1))
+                    .map(|x| words[(k * 3 + x * 5) % words.len()])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        // target: merges, a deletion and an insertion, repeated words across units
+        let mut tgt: Vec<String> = Vec::new();
+        let mut k = 0;
+        while k < src.len() {
+            match k % 17 {
+                3 if k + 1 < src.len() => {
+                    tgt.push(format!("{} {}", src[k], src[k + 1]));
+                    k += 2;
+                    continue;
+                }
+                9 => {}
+                12 => {
+                    tgt.push("Extra sentence here.".into());
+                    tgt.push(src[k].clone());
+                }
+                _ => tgt.push(src[k].clone()),
+            }
+            k += 1;
+        }
+        let fs: Vec<SentenceFeatures> = src
+            .iter()
+            .map(|t| scorer.features(t, Side::Src, false))
+            .collect();
+        let ft: Vec<SentenceFeatures> = tgt
+            .iter()
+            .map(|t| scorer.features(t, Side::Tgt, false))
+            .collect();
+        let mut costs = cfg.search_costs();
+        costs.full_cells = usize::MAX;
+        let searcher = Searcher {
+            scorer: &scorer,
+            costs,
+        };
+        let fast = searcher.align(&fs, &ft);
+        // the plain DP
+        let (s, t) = Level::pair(&fs, &ft, scorer.kind_weights());
+        let (n, m) = (s.len(), t.len());
+        let mut cost = vec![vec![f32::INFINITY; m + 1]; n + 1];
+        let mut back = vec![vec![usize::MAX; m + 1]; n + 1];
+        cost[0][0] = 0.0;
+        for i in 0..=n {
+            for j in 0..=m {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let mut best = f64::INFINITY;
+                for (k, &(a, b)) in SHAPES[..6].iter().enumerate() {
+                    if a > i || b > j || !cost[i - a][j - b].is_finite() {
+                        continue;
+                    }
+                    let c = cost[i - a][j - b] as f64 + searcher.bead_cost(&s, &t, i, j, a, b);
+                    if c < best {
+                        best = c;
+                        back[i][j] = k;
+                    }
+                }
+                cost[i][j] = best as f32;
+            }
+        }
+        let mut plain = Vec::new();
+        let (mut i, mut j) = (n, m);
+        while i > 0 || j > 0 {
+            let (a, b) = SHAPES[back[i][j]];
+            plain.push((a, b));
+            i -= a;
+            j -= b;
+        }
+        plain.reverse();
+        assert_eq!(fast, plain);
+        // a path that is not all 1-1 beads, so the merge and skip costs were compared
+        assert!(
+            fast.iter().filter(|&&x| x != (1, 1)).count() >= 10,
+            "{fast:?}"
         );
     }
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Fits the bead-confidence calibration (data/align/calibration.tsv) and checks it.
+
+    printf 'input = "x"\noutput = "y"\n[align]\ncalibrate = false\n' > raw.toml
+    python3 scripts/eval-alignment.py --cases CASES --pipeline raw.toml --beads beads.jsonl
+    python3 scripts/fit-calibration.py beads.jsonl [--write data/align/calibration.tsv]
+
+The beads carry the aligner's raw scores (`calibrate = false`). Each bead class (1-1; merges 2-1/1-2/2-2/…; deletions 1-0/0-1) gets a logistic map
+confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), fitted by Newton's method on the cases of one half
+(a stable hash of the case name) and checked on the other: the share of beads with confidence
+≥ 0.5 that gold has, and the confidence threshold giving a chosen precision.
+"""
+import json
+import math
+import sys
+import zlib
+
+
+def kind(b):
+    a, c = len(b["src"]), len(b["tgt"])
+    if a == 0 or c == 0:
+        return "deletion"
+    return "one" if a == c == 1 else "merge"
+
+
+def features(r):
+    """logit of the raw score, and the margin over the nearest competing pairs (pairs only)."""
+    p = min(max(r["score"], 1e-4), 1 - 1e-4)
+    x = [1.0, math.log(p / (1 - p))]
+    if kind(r) != "deletion":
+        x.append(r.get("margin", 0.0))
+    return x
+
+
+def solve(h, g):
+    """h · d = g for a small dense system (Gaussian elimination with partial pivoting)."""
+    n = len(g)
+    m = [row[:] + [g[i]] for i, row in enumerate(h)]
+    for c in range(n):
+        piv = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[piv] = m[piv], m[c]
+        if abs(m[c][c]) < 1e-12:
+            return [0.0] * n
+        for r in range(n):
+            if r != c:
+                f = m[r][c] / m[c][c]
+                m[r] = [x - f * y for x, y in zip(m[r], m[c])]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def fit(xs, ys, l2=1e-3):
+    """Logistic regression by Newton's method (a small ridge on the slopes)."""
+    n = len(xs[0])
+    w = [0.0] * n
+    for _ in range(50):
+        g = [0.0] * n
+        h = [[0.0] * n for _ in range(n)]
+        for x, y in zip(xs, ys):
+            z = sum(wi * xi for wi, xi in zip(w, x))
+            p = 1 / (1 + math.exp(-max(min(z, 30), -30)))
+            for i in range(n):
+                g[i] += (p - y) * x[i]
+                for k in range(n):
+                    h[i][k] += p * (1 - p) * x[i] * x[k]
+        for i in range(1, n):
+            g[i] += l2 * w[i]
+            h[i][i] += l2
+        d = solve(h, g)
+        w = [wi - di for wi, di in zip(w, d)]
+        if sum(abs(x) for x in d) < 1e-9:
+            break
+    return w
+
+
+def confidence(r, params):
+    w = params[kind(r)]
+    z = sum(wi * xi for wi, xi in zip(w, features(r)))
+    return 1 / (1 + math.exp(-max(min(z, 30), -30)))
+
+
+def half(case):
+    return zlib.crc32(case.encode()) % 2
+
+
+def report(rows, params, label):
+    conf = [confidence(r, params) for r in rows]
+    print(f"{label}: {len(rows)} beads")
+    for th in (0.5,):
+        sel = [r["correct"] for r, c in zip(rows, conf) if c >= th]
+        print(f"  confidence ≥ {th}: {len(sel)} beads, {sum(sel) / max(1, len(sel)):.4f} correct")
+    pairs = sorted(zip(conf, [r["correct"] for r in rows]), reverse=True)
+    for target in (0.95, 0.98, 0.99):
+        best = None
+        ok = 0
+        for n, (c, y) in enumerate(pairs, 1):
+            ok += y
+            if ok / n >= target:
+                best = (c, n)
+        if best:
+            print(f"  precision ≥ {target}: threshold {best[0]:.3f} keeps {best[1]} of {len(pairs)} beads")
+    return conf
+
+
+def main():
+    rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+    train = [r for r in rows if half(r["case"]) == 0]
+    test = [r for r in rows if half(r["case"]) == 1]
+    params = {}
+    for k in ("one", "merge", "deletion"):
+        sel = [r for r in train if kind(r) == k]
+        params[k] = fit([features(r) for r in sel], [1.0 if r["correct"] else 0.0 for r in sel])
+        print(f"{k}: {len(sel)} training beads, weights {' '.join(f'{x:.3f}' for x in params[k])}")
+    report(train, params, "fitted half")
+    report(test, params, "held-out half")
+    if "--write" in sys.argv:
+        path = sys.argv[sys.argv.index("--write") + 1]
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("# Bead confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), per bead\n"
+                    "# class; raw score: the evidence/length score of the bead (pairs) or one minus the best\n"
+                    "# nearby pair (deletions); margin: the raw score less the best competing pair (the 1-1\n"
+                    "# pairs inside a merge, its end sentences with the neighbours of the other side).\n"
+                    "# Fitted by scripts/fit-calibration.py on half of the development cases (clean, merge,\n"
+                    "# delete modes of every set in ../shared/data); see docs/evaluation-alignment.md.\n"
+                    "# class\tbias\tslope\tslope_margin\n")
+            for k, w in params.items():
+                f.write(f"{k}\t" + "\t".join(f"{x:.4f}" for x in (list(w) + [0.0])[:3]) + "\n")
+
+
+if __name__ == "__main__":
+    main()
