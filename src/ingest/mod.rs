@@ -31,8 +31,8 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
             ))
         })?;
         for entry in paths.flatten() {
-            if entry.is_file() {
-                files.push(entry);
+            if let Some(file) = input_file(&entry)? {
+                files.push(file);
             }
         }
         if files.is_empty() {
@@ -50,8 +50,10 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
                 .and_then(|e| e.to_str())
                 .map(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
                 .unwrap_or(false);
-            if p.is_file() && is_text {
-                files.push(p);
+            if is_text {
+                if let Some(file) = input_file(&p)? {
+                    files.push(file);
+                }
             }
         }
         if files.is_empty() {
@@ -69,6 +71,40 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// A listed path that names a text input: `Some` for a regular file (or a symlink to one), `None`
+/// for a folder (globs like `*` match folders too), and an error for anything that would otherwise be
+/// skipped without a word: a broken symlink, a FIFO, a socket or a device.
+fn input_file(path: &Path) -> Result<Option<PathBuf>> {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            let is_link = std::fs::symlink_metadata(path)
+                .map(|m| m.file_type().is_symlink())
+                .unwrap_or(false);
+            return Err(if is_link {
+                Error::Invalid {
+                    path: path.to_path_buf(),
+                    why: format!(
+                        "broken symbolic link ({e}); fix the link or remove it from the input"
+                    ),
+                }
+            } else {
+                Error::read(path, e)
+            });
+        }
+    };
+    if meta.is_dir() {
+        Ok(None)
+    } else if meta.is_file() {
+        Ok(Some(path.to_path_buf()))
+    } else {
+        Err(Error::Invalid {
+            path: path.to_path_buf(),
+            why: "not a regular file (a pipe, socket or device); copy its text into a file and point the input at that".into(),
+        })
+    }
 }
 
 /// Decoded text is handed on in chunks of about this many bytes, each ending at a line end
@@ -235,6 +271,20 @@ pub fn ingest_file(path: &Path, id: String) -> Result<Document> {
     })
 }
 
+/// The folder document ids are relative to: the input folder itself, or for a glob the folder
+/// before its first wildcard (so `in/**/*.txt` keeps `a/x.txt` and `b/x.txt` apart); none for a
+/// single file.
+pub fn input_root(spec: &Path) -> Option<PathBuf> {
+    if spec.is_dir() {
+        return Some(spec.to_path_buf());
+    }
+    let is_glob =
+        |c: &std::path::Component| c.as_os_str().to_string_lossy().contains(['*', '?', '[']);
+    let components: Vec<_> = spec.components().collect();
+    let first_glob = components.iter().position(is_glob)?;
+    Some(components[..first_glob].iter().collect())
+}
+
 /// A stable document id: the path relative to `root` (or the file name), with `/` separators.
 pub fn document_id(path: &Path, root: Option<&Path>) -> String {
     let rel = root
@@ -275,5 +325,17 @@ mod tests {
         let id = document_id(Path::new("/a/b/c.txt"), Some(Path::new("/a")));
         assert_eq!(id, "b/c.txt");
         assert_eq!(document_id(Path::new("/a/b/c.txt"), None), "c.txt");
+        let root = input_root(Path::new("in/**/*.txt"));
+        assert_eq!(root.as_deref(), Some(Path::new("in")));
+        let ids: Vec<String> = ["in/a/x.txt", "in/b/x.txt"]
+            .iter()
+            .map(|f| document_id(Path::new(f), root.as_deref()))
+            .collect();
+        assert_eq!(ids, ["a/x.txt", "b/x.txt"]);
+        let root = input_root(Path::new("corpus/alash/*.txt"));
+        assert_eq!(
+            document_id(Path::new("corpus/alash/001.txt"), root.as_deref()),
+            "001.txt"
+        );
     }
 }
