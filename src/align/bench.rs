@@ -201,11 +201,24 @@ fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<(f64, Opt
 /// Python named by `$GALECHURCH_PYTHON`). A peer that is not configured is skipped with a notice.
 pub fn run_peers(src: &Path, tgt: &Path, limit: Duration) -> Vec<PeerRun> {
     let mut out = Vec::new();
+    // peers run in a scratch folder (hunalign leaves a translate.txt in its working folder)
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (src, tgt) = (&abs(src), &abs(tgt));
+    let scratch = std::env::temp_dir().join(format!("tilmash-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&scratch);
     match std::env::var_os("HUNALIGN").map(std::path::PathBuf::from) {
         Some(bin) if bin.is_file() => {
             let dic = std::env::temp_dir().join("tilmash-bench-empty.dic");
-            let result = std::fs::write(&dic, "")
-                .and_then(|_| time_command(Command::new(&bin).arg(&dic).arg(src).arg(tgt), limit));
+            let result = std::fs::write(&dic, "").and_then(|_| {
+                time_command(
+                    Command::new(&bin)
+                        .current_dir(&scratch)
+                        .arg(&dic)
+                        .arg(src)
+                        .arg(tgt),
+                    limit,
+                )
+            });
             out.push(match result {
                 Ok(r) => PeerRun {
                     name: "hunalign",
@@ -232,7 +245,12 @@ pub fn run_peers(src: &Path, tgt: &Path, limit: Duration) -> Vec<PeerRun> {
                 t = open(sys.argv[2], encoding='utf-8').read().splitlines()\n\
                 galechurch.align(s, t, max_block_size=10**12)\n";
             let result = time_command(
-                Command::new(&py).arg("-c").arg(script).arg(src).arg(tgt),
+                Command::new(&py)
+                    .current_dir(&scratch)
+                    .arg("-c")
+                    .arg(script)
+                    .arg(src)
+                    .arg(tgt),
                 limit,
             );
             out.push(match result {
@@ -254,6 +272,7 @@ pub fn run_peers(src: &Path, tgt: &Path, limit: Duration) -> Vec<PeerRun> {
             notice: "skipped: set GALECHURCH_PYTHON to a Python with galechurch (PyPI)".into(),
         }),
     }
+    let _ = std::fs::remove_dir_all(&scratch);
     out
 }
 
