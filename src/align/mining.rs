@@ -308,6 +308,10 @@ pub struct MiningInput<'a> {
     pub scores: &'a HashMap<(usize, usize), (f64, f64)>,
     pub norm_src: &'a [f64],
     pub norm_tgt: &'a [f64],
+    /// Passage (paragraph) number of every source / target sentence; empty = one passage.
+    /// A 1-2 / 2-1 bead joins only sentences of one passage, never across paragraphs or documents.
+    pub src_block: &'a [usize],
+    pub tgt_block: &'a [usize],
 }
 
 impl MiningInput<'_> {
@@ -356,19 +360,21 @@ impl MiningInput<'_> {
     pub fn chain(&self, group: &[(usize, usize)], cfg: &MiningConfig) -> Vec<Mined> {
         let mut items: Vec<Item> = Vec::new();
         let (n, m) = (self.fs.len(), self.ft.len());
+        let same = |block: &[usize], x: usize, y: usize| block.is_empty() || block[x] == block[y];
+        let (sb, tb) = (self.src_block, self.tgt_block);
         let mut seen: std::collections::HashSet<(usize, usize, usize, usize)> = Default::default();
         for &(i, j) in group {
             let mut shapes = vec![(vec![i], vec![j])];
-            if i + 1 < n {
+            if i + 1 < n && same(sb, i, i + 1) {
                 shapes.push((vec![i, i + 1], vec![j]));
             }
-            if j + 1 < m {
+            if j + 1 < m && same(tb, j, j + 1) {
                 shapes.push((vec![i], vec![j, j + 1]));
             }
-            if i > 0 {
+            if i > 0 && same(sb, i - 1, i) {
                 shapes.push((vec![i - 1, i], vec![j]));
             }
-            if j > 0 {
+            if j > 0 && same(tb, j - 1, j) {
                 shapes.push((vec![i], vec![j - 1, j]));
             }
             for (s, t) in shapes {
@@ -463,6 +469,7 @@ pub fn mine_groups(
     fs: &[SentenceFeatures],
     ft: &[SentenceFeatures],
     groups: &[Vec<(usize, usize)>],
+    blocks: (&[usize], &[usize]),
     cfg: &MiningConfig,
 ) -> Vec<Mined> {
     let mut all: Vec<(usize, usize)> = groups.iter().flatten().copied().collect();
@@ -477,6 +484,8 @@ pub fn mine_groups(
         scores: &scores,
         norm_src: &norm_src,
         norm_tgt: &norm_tgt,
+        src_block: blocks.0,
+        tgt_block: blocks.1,
     };
     let beads: Vec<Mined> = groups
         .par_iter()
@@ -543,7 +552,7 @@ pub fn mine_texts(
     };
     let run = |scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures]| {
         let cands = index_candidates(fs, ft, scorer.kind_weights(), cfg.candidates);
-        mine_groups(scorer, fs, ft, &[cands], cfg)
+        mine_groups(scorer, fs, ft, &[cands], (&[], &[]), cfg)
     };
     let (fs, ft) = feats(&scorer);
     let beads = run(&scorer, &fs, &ft);
