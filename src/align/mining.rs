@@ -46,6 +46,9 @@ pub struct MiningConfig {
     pub context_gap: usize,
     /// ...is `parallel` from this score up when two other beads of the run are strong.
     pub context_score: f64,
+    /// A passage pair whose chain covers every sentence of both passages, with a strong bead,
+    /// is a translated passage: its other beads are `parallel` from `context_score` up.
+    pub passage_context: bool,
     /// Export `comparable` units too (otherwise only `parallel` ones).
     pub keep_comparable: bool,
     /// Gain taken from a 1-2 / 2-1 bead, so a merge must beat the 1-1 it replaces clearly.
@@ -80,6 +83,7 @@ impl Default for MiningConfig {
             context_run: 3,
             context_gap: 3,
             context_score: 0.2,
+            passage_context: true,
             keep_comparable: true,
             merge_penalty: 0.1,
             passages_per_side: 3,
@@ -105,10 +109,19 @@ impl MiningConfig {
     /// `context_run` beads (gaps of at most `context_gap` sentences on each side) holding at
     /// least two other strong beads and its score reaches `context_score`: translations come
     /// in stretches, while a chance match between two texts on one topic stands alone.
+    /// When `covers` (the chain leaves no sentence of its two passages out) and one bead is
+    /// strong, or every one of two or more beads stands out from its alternatives (margin from
+    /// `parallel_margin`, score from `context_score`), every bead from `context_score` up is
+    /// `parallel`: two paragraphs that align sentence for sentence are a translation, even where
+    /// the lexicon knows too few of their words for the similarity bar.
     /// Otherwise it is `comparable` when it reaches the `comparable_*` bars.
-    pub fn classify_chain(&self, mut chain: Vec<Mined>) -> Vec<Mined> {
+    pub fn classify_chain(&self, mut chain: Vec<Mined>, covers: bool) -> Vec<Mined> {
         let n = chain.len();
         let strong: Vec<bool> = chain.iter().map(|m| self.strong(m)).collect();
+        let fits = |m: &Mined| m.pair >= self.context_score && m.margin >= self.parallel_margin;
+        let translated = self.passage_context
+            && covers
+            && (strong.iter().any(|&s| s) || (n >= 2 && chain.iter().all(fits)));
         let mut run = vec![0usize; n];
         let mut start = 0;
         for k in 0..=n {
@@ -141,7 +154,7 @@ impl MiningConfig {
                 || (k + 1 < n && strong[k + 1] && adjacent(k, k + 1));
             let m = &mut chain[k];
             let supported = m.pair >= self.context_score
-                && ((b + 1 - a >= self.context_run && others >= 2) || next_to_strong);
+                && ((b + 1 - a >= self.context_run && others >= 2) || next_to_strong || translated);
             m.unit_type = if strong[k] || supported {
                 UnitType::Parallel
             } else if self.keep_comparable
@@ -384,7 +397,21 @@ impl MiningInput<'_> {
                 }
             }
         }
-        cfg.classify_chain(best_chain(items))
+        let chain = best_chain(items);
+        // Does the chain cover every sentence of the group's two passages?
+        let covered = |side: &dyn Fn(&Mined) -> &Vec<usize>,
+                       of: &dyn Fn(&(usize, usize)) -> usize| {
+            let mut all: Vec<usize> = group.iter().map(of).collect();
+            all.sort_unstable();
+            all.dedup();
+            let mut got: Vec<usize> = chain.iter().flat_map(|m| side(m).iter().copied()).collect();
+            got.sort_unstable();
+            got == all
+        };
+        let covers = !chain.is_empty()
+            && covered(&|m: &Mined| &m.src, &|p: &(usize, usize)| p.0)
+            && covered(&|m: &Mined| &m.tgt, &|p: &(usize, usize)| p.1);
+        cfg.classify_chain(chain, covers)
     }
 }
 
@@ -549,6 +576,12 @@ pub fn mine_texts(
                 .map(|s| scorer.features(s, super::score::Side::Tgt, false))
                 .collect(),
         )
+    };
+    // One group holds the candidates of two whole texts, not two passages: the passage rule
+    // does not apply.
+    let cfg = &MiningConfig {
+        passage_context: false,
+        ..cfg.clone()
     };
     let run = |scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures]| {
         let cands = index_candidates(fs, ft, scorer.kind_weights(), cfg.candidates);
