@@ -110,18 +110,18 @@ impl MiningConfig {
     /// least two other strong beads and its score reaches `context_score`: translations come
     /// in stretches, while a chance match between two texts on one topic stands alone.
     /// When `covers` (the chain leaves no sentence of its two passages out) and one bead is
-    /// strong, or every one of two or more beads stands out from its alternatives (margin from
-    /// `parallel_margin`, score from `context_score`), every bead from `context_score` up is
-    /// `parallel`: two paragraphs that align sentence for sentence are a translation, even where
-    /// the lexicon knows too few of their words for the similarity bar.
+    /// strong, or two or more beads stand out from their alternatives on average (mean margin
+    /// from `parallel_margin`), every bead from `context_score` up is `parallel`: two paragraphs that
+    /// align sentence for sentence are a translation, even where the lexicon knows too few of
+    /// their words for the similarity bar.
     /// Otherwise it is `comparable` when it reaches the `comparable_*` bars.
     pub fn classify_chain(&self, mut chain: Vec<Mined>, covers: bool) -> Vec<Mined> {
         let n = chain.len();
         let strong: Vec<bool> = chain.iter().map(|m| self.strong(m)).collect();
-        let fits = |m: &Mined| m.pair >= self.context_score && m.margin >= self.parallel_margin;
+        let mean_margin = chain.iter().map(|m| m.margin).sum::<f64>() / n.max(1) as f64;
         let translated = self.passage_context
             && covers
-            && (strong.iter().any(|&s| s) || (n >= 2 && chain.iter().all(fits)));
+            && (strong.iter().any(|&s| s) || (n >= 2 && mean_margin >= self.parallel_margin));
         let mut run = vec![0usize; n];
         let mut start = 0;
         for k in 0..=n {
