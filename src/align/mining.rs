@@ -109,6 +109,9 @@ impl MiningConfig {
     /// `context_run` beads (gaps of at most `context_gap` sentences on each side) holding at
     /// least two other strong beads and its score reaches `context_score`: translations come
     /// in stretches, while a chance match between two texts on one topic stands alone.
+    /// A run of at least `context_run` beads holding one other strong bead also supports its
+    /// beads when the run's mean margin reaches `parallel_margin` (the run stands out as a
+    /// whole: a translated stretch between unrelated sentences).
     /// When `covers` (the chain leaves no sentence of its two passages out) and one bead is
     /// strong, or two or more beads stand out from their alternatives on average (mean margin
     /// from `parallel_margin`), every bead from `context_score` up is `parallel`: two paragraphs that
@@ -145,6 +148,10 @@ impl MiningConfig {
                 b += 1;
             }
             let others = (a..=b).filter(|&x| x != k && strong[x]).count();
+            let run_margin = (a..=b).map(|x| chain[x].margin).sum::<f64>() / (b + 1 - a) as f64;
+            // a run that stands out as a whole, anchored by one strong bead
+            let standing_run =
+                b + 1 - a >= self.context_run && others >= 1 && run_margin >= self.parallel_margin;
             // directly next to a strong bead on both sides
             let adjacent = |x: usize, y: usize| {
                 let (p, q) = (&chain[x.min(y)], &chain[x.max(y)]);
@@ -154,7 +161,10 @@ impl MiningConfig {
                 || (k + 1 < n && strong[k + 1] && adjacent(k, k + 1));
             let m = &mut chain[k];
             let supported = m.pair >= self.context_score
-                && ((b + 1 - a >= self.context_run && others >= 2) || next_to_strong || translated);
+                && ((b + 1 - a >= self.context_run && others >= 2)
+                    || next_to_strong
+                    || translated
+                    || standing_run);
             m.unit_type = if strong[k] || supported {
                 UnitType::Parallel
             } else if self.keep_comparable
@@ -339,10 +349,10 @@ impl MiningInput<'_> {
                 self.scorer.similarity(&a, &b),
             )
         };
-        let mean = |ix: &[usize], norm: &[f64]| {
-            ix.iter().map(|&k| norm[k]).sum::<f64>() / ix.len().max(1) as f64
-        };
-        let denom = (mean(&src, self.norm_src) + mean(&tgt, self.norm_tgt)) / 2.0;
+        // A run's normalizer is its members' largest: a sentence with no good alternatives (a
+        // short heading) must not make a merged pair stand out more than its main sentence.
+        let most = |ix: &[usize], norm: &[f64]| ix.iter().map(|&k| norm[k]).fold(0.0, f64::max);
+        let denom = (most(&src, self.norm_src) + most(&tgt, self.norm_tgt)) / 2.0;
         let margin = if denom > 0.0 { sim / denom } else { 0.0 };
         let score = confidence(pair, margin);
         let unit_type = UnitType::Comparable; // typed after the chain is chosen
