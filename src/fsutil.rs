@@ -83,6 +83,12 @@ impl StagedFiles {
     /// Writes `bytes` to a temporary file beside `path`.
     pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
         let dir = path.parent().unwrap_or(Path::new("."));
+        if let Some(not_dir) = dir.ancestors().find(|a| a.is_file()) {
+            return Err(Error::Invalid {
+                path: not_dir.to_path_buf(),
+                why: "exists and is a file, not a folder; move it away or choose another output folder".into(),
+            });
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
         remove_stale_temps(path);
         let tmp = temp_name(path);

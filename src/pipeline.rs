@@ -106,7 +106,16 @@ fn one_line(s: &str) -> String {
 
 impl Pipeline {
     pub fn load(path: &Path) -> Result<Pipeline> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::pipeline(
+                path,
+                format!(
+                    "not UTF-8 (invalid byte at offset {}); save the pipeline file as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
         Self::parse(path, &text)
     }
 

@@ -3,7 +3,8 @@
 //! The catalogue (issue 8): missing file, unreadable file, folder without texts, empty file,
 //! binary file, invalid UTF-8 without a detectable encoding, NUL bytes, pipeline file with an
 //! unknown key / wrong type / missing input glob / unknown language code, output escaping the
-//! output folder — each refused. Two cases are not refusals, by design, because refusing them
+//! output folder, and beyond the issue's list: broken symlinks, FIFOs, UTF-32, a pipeline file that
+//! is not UTF-8, a file that fails mid-read (/proc/self/mem), an output folder that is a file — each refused. Two cases are not refusals, by design, because refusing them
 //! would drop text a user gave: mixed encodings in one file (each line decoded on its own, a
 //! warning, the decision in summary.json) and a 10 MB line (cut into pieces with a warning).
 
@@ -433,4 +434,93 @@ fn allow_outside_and_explicit_output_are_obeyed() {
     let o = run(&["run", p.to_str().unwrap(), "--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(proj.join("out/x/summary.json").is_file());
+}
+
+#[test]
+fn broken_symlink_is_named_not_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "Алаш партиясы 1917 жылы құрылды.\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("gone.txt"), dir.join("b.txt")).unwrap();
+    let out = tmp.path().join("out");
+    assert_clean_failure(&run_on(&dir, &out), "b.txt: broken symbolic link", &out);
+}
+
+#[test]
+fn fifo_in_the_input_is_named_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "Алаш партиясы 1917 жылы құрылды.\n").unwrap();
+    let fifo = dir.join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.map(|s| s.success()).unwrap_or(false) {
+        eprintln!("NOTICE: skipping fifo_in_the_input_is_named_not_read: mkfifo failed");
+        return;
+    }
+    let out = tmp.path().join("out");
+    assert_clean_failure(&run_on(&dir, &out), "pipe.txt: not a regular file", &out);
+}
+
+#[test]
+fn unreadable_file_even_as_root() {
+    // /proc/self/mem is a regular file that fails every read at offset 0, even for root:
+    // it stands in for a disk error or a revoked network mount.
+    let mem = Path::new("/proc/self/mem");
+    if !mem.is_file() {
+        eprintln!("NOTICE: skipping unreadable_file_even_as_root: no /proc/self/mem here");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_clean_failure(&run_on(mem, &out), "/proc/self/mem: cannot read", &out);
+}
+
+#[test]
+fn utf32_is_refused_with_advice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("wide.txt");
+    let mut bytes = vec![0xFF, 0xFE, 0, 0];
+    for c in "Алаш 1917.\n".chars() {
+        bytes.extend_from_slice(&(c as u32).to_le_bytes());
+    }
+    std::fs::write(&f, bytes).unwrap();
+    let out = tmp.path().join("out");
+    assert_clean_failure(&run_on(&f, &out), "wide.txt: UTF-32", &out);
+}
+
+#[test]
+fn pipeline_file_not_utf8() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p.toml");
+    std::fs::write(
+        &p,
+        b"name = \"\xe0\xeb\xe0\xf8\"\ninput = \"x\"\noutput = \"o\"\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "run",
+        p.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_clean_failure(&o, "p.toml: not UTF-8", &out);
+}
+
+#[test]
+fn output_folder_that_is_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("a.txt");
+    std::fs::write(&f, "Алаш партиясы 1917 жылы құрылды.\n").unwrap();
+    let out = tmp.path().join("out");
+    std::fs::write(&out, "not a folder").unwrap();
+    let o = run_on(&f, &out);
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("out: exists and is a file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "not a folder");
 }

@@ -258,6 +258,13 @@ pub fn detect_from(
     let mut head = [0u8; 8];
     let n = read_full(&mut r, &mut head).map_err(|e| Error::read(path, e))?;
     let head = &head[..n];
+    // UTF-32's little-endian BOM starts like UTF-16's, so it is told apart first.
+    if head.starts_with(b"\xFF\xFE\x00\x00") || head.starts_with(b"\x00\x00\xFE\xFF") {
+        return Err(Error::Encoding {
+            path: path.to_path_buf(),
+            why: "UTF-32 text (byte-order mark found), which tilmash does not read".into(),
+        });
+    }
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
         Some(TextEncoding::Utf8Bom)
     } else if head.starts_with(b"\xFF\xFE") {

@@ -31,8 +31,8 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
             ))
         })?;
         for entry in paths.flatten() {
-            if entry.is_file() {
-                files.push(entry);
+            if let Some(file) = input_file(&entry)? {
+                files.push(file);
             }
         }
         if files.is_empty() {
@@ -50,8 +50,10 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
                 .and_then(|e| e.to_str())
                 .map(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
                 .unwrap_or(false);
-            if p.is_file() && is_text {
-                files.push(p);
+            if is_text {
+                if let Some(file) = input_file(&p)? {
+                    files.push(file);
+                }
             }
         }
         if files.is_empty() {
@@ -69,6 +71,40 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// A listed path that names a text input: `Some` for a regular file (or a symlink to one), `None`
+/// for a folder (globs like `*` match folders too), and an error for anything that would otherwise be
+/// skipped without a word: a broken symlink, a FIFO, a socket or a device.
+fn input_file(path: &Path) -> Result<Option<PathBuf>> {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            let is_link = std::fs::symlink_metadata(path)
+                .map(|m| m.file_type().is_symlink())
+                .unwrap_or(false);
+            return Err(if is_link {
+                Error::Invalid {
+                    path: path.to_path_buf(),
+                    why: format!(
+                        "broken symbolic link ({e}); fix the link or remove it from the input"
+                    ),
+                }
+            } else {
+                Error::read(path, e)
+            });
+        }
+    };
+    if meta.is_dir() {
+        Ok(None)
+    } else if meta.is_file() {
+        Ok(Some(path.to_path_buf()))
+    } else {
+        Err(Error::Invalid {
+            path: path.to_path_buf(),
+            why: "not a regular file (a pipe, socket or device); copy its text into a file and point the input at that".into(),
+        })
+    }
 }
 
 /// Decoded text is handed on in chunks of about this many bytes, each ending at a line end
