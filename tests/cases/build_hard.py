@@ -7,10 +7,12 @@ go into one folder -- a corpus of many documents, no document pairing given.
     build_hard.py build --data DIR --langs kk,en --out CORPUS [--seed 1]
     tilmash run PIPELINE --input CORPUS --output OUT       # a pipeline with those languages
     build_hard.py score --corpus CORPUS --out OUT --pair kk-en
+    build_hard.py triangles --corpus CORPUS --out OUT
 
 `score` prints passage retrieval recall@1 (for each source paragraph, is the best-scored link in
 passages.jsonl its gold counterpart?) and sentence-link P/R/F1 of the pair's units against the
-gold line correspondences (units matched to gold lines by their text)."""
+gold line correspondences (units matched to gold lines by their text). `triangles` prints the
+share of trilingual units whose three sides lie in one gold line."""
 import argparse, json, random, re, sys
 from pathlib import Path
 
@@ -120,6 +122,24 @@ def score(a):
                       "line_exact": {"P": p1, "R": r1, "F1": f1}}))
 
 
+def triangles(a):
+    """Share of trilingual.tmx units whose three sides lie in one gold line."""
+    import html
+
+    corpus, out = Path(a.corpus), Path(a.out)
+    gold = json.loads((corpus.parent / (corpus.name + ".gold.json")).read_text(encoding="utf-8"))
+    lines_of = {l: [key(x) for x in gold["lines"][l]] for l in gold["lines"]}
+    tmx = (out / "trilingual.tmx").read_text(encoding="utf-8")
+    n = ok = 0
+    for tu in re.findall(r"<tu .*?</tu>", tmx, re.S):
+        sides = re.findall(r'<tuv xml:lang="(\w+)"><seg>(.*?)</seg>', tu, re.S)
+        n += 1
+        held = [{i for i, g in enumerate(lines_of[l]) if key(html.unescape(t)) and key(html.unescape(t)) in g}
+                for l, t in sides]
+        ok += bool(held) and bool(set.intersection(*held))
+    print(json.dumps({"triangles": n, "correct": ok, "share": round(ok / max(n, 1), 4)}))
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -128,5 +148,7 @@ if __name__ == "__main__":
     b.add_argument("--out", required=True); b.add_argument("--seed", default="1")
     s = sub.add_parser("score")
     s.add_argument("--corpus", required=True); s.add_argument("--out", required=True); s.add_argument("--pair", required=True)
+    t = sub.add_parser("triangles")
+    t.add_argument("--corpus", required=True); t.add_argument("--out", required=True)
     a = ap.parse_args()
-    build(a) if a.cmd == "build" else score(a)
+    {"build": build, "score": score, "triangles": triangles}[a.cmd](a)
