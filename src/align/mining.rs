@@ -49,6 +49,10 @@ pub struct MiningConfig {
     /// A passage pair whose chain covers every sentence of both passages, with a strong bead,
     /// is a translated passage: its other beads are `parallel` from `context_score` up.
     pub passage_context: bool,
+    /// A bead with no other bead within `context_gap` sentences is strong only when its
+    /// similarity and margin also reach these.
+    pub lone_similarity: f64,
+    pub lone_margin: f64,
     /// Export `comparable` units too (otherwise only `parallel` ones).
     pub keep_comparable: bool,
     /// Gain taken from a 1-2 / 2-1 bead, so a merge must beat the 1-1 it replaces clearly.
@@ -84,6 +88,8 @@ impl Default for MiningConfig {
             context_gap: 3,
             context_score: 0.2,
             passage_context: true,
+            lone_similarity: 0.5,
+            lone_margin: 1.5,
             keep_comparable: true,
             merge_penalty: 0.1,
             passages_per_side: 3,
@@ -120,11 +126,6 @@ impl MiningConfig {
     /// Otherwise it is `comparable` when it reaches the `comparable_*` bars.
     pub fn classify_chain(&self, mut chain: Vec<Mined>, covers: bool) -> Vec<Mined> {
         let n = chain.len();
-        let strong: Vec<bool> = chain.iter().map(|m| self.strong(m)).collect();
-        let mean_margin = chain.iter().map(|m| m.margin).sum::<f64>() / n.max(1) as f64;
-        let translated = self.passage_context
-            && covers
-            && (strong.iter().any(|&s| s) || (n >= 2 && mean_margin >= self.parallel_margin));
         let mut run = vec![0usize; n];
         let mut start = 0;
         for k in 0..=n {
@@ -141,6 +142,25 @@ impl MiningConfig {
                 start = k;
             }
         }
+        // A bead with no other standing-out bead (margin from `parallel_margin`) in its run must
+        // clear the higher `lone_*` bars to be strong:
+        // texts about the same events share names and dates sentence by sentence, so a
+        // paraphrase alone can look like a translation; translations come in stretches.
+        let alone = |k: usize| {
+            !(0..n).any(|x| x != k && run[x] == run[k] && chain[x].margin >= self.parallel_margin)
+        };
+        let strong: Vec<bool> = (0..n)
+            .map(|k| {
+                let m = &chain[k];
+                self.strong(m)
+                    && (!alone(k)
+                        || (m.similarity >= self.lone_similarity && m.margin >= self.lone_margin))
+            })
+            .collect();
+        let mean_margin = chain.iter().map(|m| m.margin).sum::<f64>() / n.max(1) as f64;
+        let translated = self.passage_context
+            && covers
+            && (strong.iter().any(|&s| s) || (n >= 2 && mean_margin >= self.parallel_margin));
         let mut keep = Vec::with_capacity(n);
         for k in 0..n {
             let (a, mut b) = (run[k], k);
