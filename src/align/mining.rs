@@ -120,7 +120,8 @@ impl MiningConfig {
     /// whole: a translated stretch between unrelated sentences).
     /// When `covers` (the chain leaves no sentence of its two passages out) and one bead is
     /// strong, or two or more beads stand out from their alternatives on average (mean margin
-    /// from `parallel_margin`), every bead from `context_score` up is `parallel`: two paragraphs that
+    /// from `parallel_margin`), or a lone bead reaches the score and margin bars (two
+    /// one-sentence paragraphs that are each other's match), every bead from `context_score` up is `parallel`: two paragraphs that
     /// align sentence for sentence are a translation, even where the lexicon knows too few of
     /// their words for the similarity bar.
     /// Otherwise it is `comparable` when it reaches the `comparable_*` bars.
@@ -160,7 +161,11 @@ impl MiningConfig {
         let mean_margin = chain.iter().map(|m| m.margin).sum::<f64>() / n.max(1) as f64;
         let translated = self.passage_context
             && covers
-            && (strong.iter().any(|&s| s) || (n >= 2 && mean_margin >= self.parallel_margin));
+            && (strong.iter().any(|&s| s)
+                || (n >= 2 && mean_margin >= self.parallel_margin)
+                || (n == 1
+                    && chain[0].pair >= self.parallel_score
+                    && chain[0].margin >= self.parallel_margin));
         let mut keep = Vec::with_capacity(n);
         for k in 0..n {
             let (a, mut b) = (run[k], k);
