@@ -10,6 +10,7 @@ use crate::model::{Bead, Lang, ParagraphKind, TranslationUnit, UnitSide, UnitTyp
 use crate::normalize::{self, Profile};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
+use crate::shards;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -59,6 +60,64 @@ pub enum Command {
         /// `..`, symlinks leading out).
         #[arg(long)]
         allow_outside: bool,
+    },
+    /// Cut a pipeline run into shards for a cluster (one JSON line each in DIR/shards.jsonl).
+    Plan {
+        pipeline: PathBuf,
+        /// The plan folder (fragments and markers go there too).
+        #[arg(long)]
+        out: PathBuf,
+        /// Target single-core seconds per shard (documents and scopes are never split).
+        #[arg(long, default_value_t = 120.0)]
+        shard_seconds: f64,
+        /// Print only the shards without a finished, current fragment (for resubmission).
+        #[arg(long)]
+        missing: bool,
+        /// Override the pipeline's input (file, folder or glob).
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Override the pipeline's output folder.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Let the pipeline file's `output` point outside its project folder.
+        #[arg(long)]
+        allow_outside: bool,
+    },
+    /// Work shards of a plan: writes each fragment atomically with a completion marker; exit 1
+    /// on a retryable failure, 2 on bad input (with an error record in DIR/failed/).
+    Work {
+        /// The plan folder.
+        #[arg(long)]
+        plan: PathBuf,
+        /// Which batch of shards: shards INDEX*COUNT .. INDEX*COUNT+COUNT-1 (default:
+        /// $SLURM_ARRAY_TASK_ID).
+        #[arg(long)]
+        index: Option<usize>,
+        /// Shards per batch.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// Worker threads (default: $SLURM_CPUS_PER_TASK, else every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Merge a plan's fragments into the outputs `tilmash run` writes (byte-identical).
+    Merge {
+        #[arg(long)]
+        plan: PathBuf,
+        /// Override the planned output folder.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Worker threads (default: $SLURM_CPUS_PER_TASK, else every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Done / missing / failed / stale shards of a plan.
+    Status {
+        #[arg(long)]
+        plan: PathBuf,
+        /// Print only the Slurm --array spec of the unfinished shards (empty when none).
+        #[arg(long)]
+        array: bool,
     },
     /// Language of each paragraph (or of each line with --lines).
     Identify {
@@ -210,6 +269,22 @@ fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<
     Ok(cfg)
 }
 
+/// Sizes rayon's global pool: `--threads`, else `$SLURM_CPUS_PER_TASK`, else every core.
+fn set_threads(threads: Option<usize>) -> Result<()> {
+    let n = threads.or_else(|| {
+        std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+    });
+    if let Some(n) = n.filter(|&n| n > 0) {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?;
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn execute(cli: Cli) -> Result<i32> {
     let opts = RunOptions { quiet: cli.quiet };
@@ -261,6 +336,147 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 .map(|(stage, ms)| format!("{stage} {ms} ms"))
                 .collect();
             out.push_str(&format!("  timings: {}\n", timings.join(", ")));
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Plan {
+            pipeline,
+            out,
+            shard_seconds,
+            missing,
+            input,
+            output,
+            allow_outside,
+        } => {
+            let mut p = Pipeline::load(&pipeline)?;
+            // Workers may start in another folder: every planned path is absolute.
+            p.path = std::fs::canonicalize(&pipeline).map_err(|e| Error::read(&pipeline, e))?;
+            let base = p.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            p.input = base.join(&p.config.input);
+            p.output = base.join(&p.config.output);
+            let cwd = std::env::current_dir().map_err(|e| Error::read(Path::new("."), e))?;
+            if let Some(i) = input {
+                p.input = cwd.join(i);
+            }
+            match output {
+                Some(o) => p.output = cwd.join(o),
+                None if !allow_outside => p.check_output_inside()?,
+                None => {}
+            }
+            if enc.is_some() {
+                p.encoding = enc;
+            }
+            if !shard_seconds.is_finite() || shard_seconds < 0.0 {
+                return Err(Error::Usage(format!(
+                    "--shard-seconds {shard_seconds}: give a number of seconds, 0 or more"
+                )));
+            }
+            let plan = shards::Plan::make(&p, shard_seconds)?;
+            plan.write(&out)?;
+            let mut text = String::new();
+            if missing {
+                for s in &plan.shards {
+                    if shards::shard_state(&out, s) != shards::ShardState::Done {
+                        text.push_str(&serde_json::to_string(s).unwrap_or_default());
+                        text.push('\n');
+                    }
+                }
+            } else {
+                let cost: f64 = plan.shards.iter().map(|s| s.cost_seconds).sum();
+                text = format!(
+                    "tilmash: {} documents → {} shards ({:.0} core-seconds estimated) in {}\n",
+                    plan.header.documents,
+                    plan.shards.len(),
+                    cost,
+                    out.join("shards.jsonl").display()
+                );
+            }
+            emit(&text)?;
+            Ok(0)
+        }
+        Command::Work {
+            plan,
+            index,
+            count,
+            threads,
+        } => {
+            set_threads(threads)?;
+            let index = match index {
+                Some(i) => i,
+                None => std::env::var("SLURM_ARRAY_TASK_ID")
+                    .ok()
+                    .and_then(|v| v.trim().parse().ok())
+                    .ok_or_else(|| {
+                        Error::Usage(
+                            "work: give --index N (or run inside a Slurm array job)".into(),
+                        )
+                    })?,
+            };
+            let r = shards::work(&plan, index, count)?;
+            let mut out = String::new();
+            for id in &r.worked {
+                out.push_str(&format!("done {id}\n"));
+            }
+            for id in &r.skipped {
+                out.push_str(&format!("skipped {id} (already done)\n"));
+            }
+            emit(&out)?;
+            for (id, code, msg) in &r.failed {
+                let kind = if *code == 1 { "retryable" } else { "bad input" };
+                eprintln!("tilmash: error: shard {id} failed ({kind}): {msg}");
+            }
+            Ok(r.exit_code())
+        }
+        Command::Merge {
+            plan,
+            output,
+            threads,
+        } => {
+            set_threads(threads)?;
+            let s = shards::merge(&plan, output.as_deref())?;
+            for w in &s.warnings {
+                eprintln!("tilmash: warning: {w}");
+            }
+            let mut out = format!("tilmash: merged {} documents\n", s.documents);
+            for (pair, n) in &s.units {
+                out.push_str(&format!("  {pair}: {n} units\n"));
+            }
+            emit(&out)?;
+            Ok(0)
+        }
+        Command::Status { plan, array } => {
+            let (p, states, note) = shards::status(&plan)?;
+            if let Some(n) = note {
+                eprintln!("tilmash: stale: {n}");
+            }
+            let mut out = String::new();
+            if array {
+                let todo: Vec<usize> = states
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| **s != shards::ShardState::Done)
+                    .map(|(i, _)| i)
+                    .collect();
+                out = shards::array_spec(&todo) + "\n";
+            } else {
+                let mut counts = std::collections::BTreeMap::new();
+                for (s, st) in p.shards.iter().zip(&states) {
+                    *counts.entry(*st).or_insert(0usize) += 1;
+                    if *st != shards::ShardState::Done {
+                        out.push_str(&format!("{}\t{}\t{}\n", st.name(), s.index, s.id));
+                    }
+                }
+                let line: Vec<String> = [
+                    shards::ShardState::Done,
+                    shards::ShardState::Missing,
+                    shards::ShardState::Failed,
+                    shards::ShardState::Stale,
+                ]
+                .iter()
+                .map(|st| format!("{} {}", counts.get(st).copied().unwrap_or(0), st.name()))
+                .collect();
+                out.push_str(&format!("{} shards: {}\n", p.shards.len(), line.join(", ")));
+            }
             emit(&out)?;
             Ok(0)
         }

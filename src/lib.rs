@@ -15,5 +15,6 @@ pub mod model;
 pub mod normalize;
 pub mod pipeline;
 pub mod segment;
+pub mod shards;
 
 pub use error::{Error, Result};

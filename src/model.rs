@@ -83,7 +83,7 @@ pub struct Paragraph {
 
 /// One sentence of a document. `index` is 0-based over all sentences of the document, whatever
 /// their language, so it is stable provenance for exports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sentence {
     pub index: usize,
     pub paragraph: usize,
@@ -99,7 +99,7 @@ pub struct Sentence {
 }
 
 /// A document after segmentation: every sentence, in order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SegmentedDocument {
     pub id: String,
     pub encoding: String,

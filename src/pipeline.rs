@@ -74,6 +74,9 @@ pub struct PipelineConfig {
     pub comparable: MiningConfig,
     #[serde(default)]
     pub export: ExportConfig,
+    /// `[scale]`: alignment scopes (which documents may be matched with which).
+    #[serde(default)]
+    pub scale: ScaleConfig,
 }
 
 fn default_languages() -> Vec<String> {
@@ -306,12 +309,12 @@ fn progress(label: &str, len: usize, opts: RunOptions) -> ProgressBar {
 /// Stage 1: ingest every input file (in parallel), in sorted path order.
 pub fn ingest_inputs(input: &Path, opts: RunOptions) -> Result<Vec<Document>> {
     let files = ingest::collect_inputs(input)?;
-    let root = if input.is_dir() { Some(input) } else { None };
+    let root = ingest::input_root(input);
     let pb = progress("ingest", files.len(), opts);
     let docs: Vec<Result<Document>> = files
         .par_iter()
         .map(|f| {
-            let id = ingest::document_id(f, root);
+            let id = ingest::document_id(f, root.as_deref());
             let d = ingest::ingest_file(f, id);
             pb.inc(1);
             d
@@ -711,59 +714,114 @@ pub struct Summary {
 }
 
 /// Runs the whole pipeline and writes its outputs atomically. Returns the summary.
+///
+/// A run is a plan, every shard worked in this process, and a merge: the same three steps
+/// `tilmash plan / work / merge` take on a cluster, so the two give byte-identical outputs by
+/// construction (see `shards`).
 pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
+    let mut timings = BTreeMap::new();
+    let clock = Instant::now();
+    // Sizing does not change what a shard yields, only how work is grouped: one unit per shard.
+    let plan = crate::shards::Plan::make(p, 0.0)?;
+    timings.insert("plan".to_string(), clock.elapsed().as_millis() as u64);
+    let clock = Instant::now();
+    let pb = progress("work", plan.shards.len(), opts);
+    let fragments = plan
+        .shards
+        .par_iter()
+        .map(|shard| {
+            let f = crate::shards::work_shard(p, &plan, shard);
+            pb.inc(1);
+            f.map_err(|e| e.error)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    pb.finish_and_clear();
+    timings.insert("work".to_string(), clock.elapsed().as_millis() as u64);
+    let clock = Instant::now();
+    let mut summary = crate::shards::merge_fragments(p, &plan, &fragments)?;
+    timings.insert("merge".to_string(), clock.elapsed().as_millis() as u64);
+    summary.timings_ms = timings;
+    Ok(summary)
+}
+
+/// Which documents passage matching may link.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchWithin {
+    /// Any document with any other (the default; margins and the induced lexicon are learnt
+    /// over the whole corpus).
+    #[default]
+    Corpus,
+    /// Only documents in the same folder (one folder per website or collection, as ParaCrawl
+    /// and Bitextor align within a web domain). Each folder is aligned on its own, so a corpus
+    /// of many folders splits into many independent shards.
+    Folder,
+}
+
+/// `[scale]`: how a corpus splits into independent alignment scopes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScaleConfig {
+    pub match_within: MatchWithin,
+}
+
+/// The alignment scope of an input file: "" for the whole corpus, else its folder.
+pub fn scope_of(path: &Path, within: MatchWithin) -> String {
+    match within {
+        MatchWithin::Corpus => String::new(),
+        MatchWithin::Folder => path
+            .parent()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Ingest, identify, normalize and segment files (in parallel), in the order given; each
+/// document with the warnings its reading raised.
+pub fn prepare_documents(
+    files: &[(PathBuf, String)],
+    encoding: Option<ingest::TextEncoding>,
+    cfg: &PipelineConfig,
+) -> Result<Vec<(SegmentedDocument, Vec<String>)>> {
+    files
+        .par_iter()
+        .map(|(f, id)| {
+            ingest_and_segment_file(f, id.clone(), encoding, cfg).map(|(d, r)| (d, r.warnings))
+        })
+        .collect()
+}
+
+/// Everything the shards produced, in plan order, ready for the global steps.
+pub struct Gathered {
+    /// Input files in sorted order (their newest modification time dates the TMX).
+    pub input_files: Vec<PathBuf>,
+    pub documents: Vec<SegmentedDocument>,
+    pub warnings: Vec<String>,
+    /// Units per pair, in the pipeline's pair order, before triangles and the score filter.
+    pub per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)>,
+    /// `passages.jsonl` lines (serialized `PassageRecord`s), pair by pair.
+    pub passage_lines: Vec<String>,
+}
+
+/// The global steps after alignment: triangles across pairs, the score filter, the summary, and
+/// every output file, written atomically.
+pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
+    let Gathered {
+        input_files,
+        documents: segmented,
+        warnings,
+        mut per_pair,
+        passage_lines,
+    } = g;
     let mut summary = Summary {
         pipeline: p.name.clone(),
+        warnings,
         ..Default::default()
     };
-    let mut clock = Instant::now();
-    let mut lap = |name: &str, s: &mut Summary| {
-        s.timings_ms
-            .insert(name.to_string(), clock.elapsed().as_millis() as u64);
-        clock = Instant::now();
-    };
-
-    // One unit of work per file: ingest → identify → normalize → segment, streamed in chunks.
-    let files = ingest::collect_inputs(&p.input)?;
-    let root = if p.input.is_dir() {
-        Some(p.input.as_path())
-    } else {
-        None
-    };
-    let pb = progress("ingest", files.len(), opts);
-    let results: Vec<Result<(SegmentedDocument, ingest::StreamReport)>> = files
-        .par_iter()
-        .map(|f| {
-            let id = ingest::document_id(f, root);
-            let r = ingest_and_segment_file(f, id, p.encoding, &p.config);
-            pb.inc(1);
-            r
-        })
-        .collect();
-    pb.finish_and_clear();
-    let mut segmented = Vec::with_capacity(results.len());
-    for r in results {
-        let (doc, report) = r?;
-        summary.warnings.extend(report.warnings);
-        segmented.push(doc);
-    }
-    lap("ingest+identify+normalize+segment", &mut summary);
-
-    let pb = progress("align", p.pairs.len(), opts);
-    let mut per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)> = Vec::new();
-    let mut passage_links: Vec<passages::PassageRecord> = Vec::new();
-    for &(a, b) in &p.pairs {
-        let r = align_pair(&segmented, a, b, &p.config.align, &p.config.comparable)?;
-        passage_links.extend(r.passages);
-        per_pair.push(((a, b), r.units));
-        pb.inc(1);
-    }
-    pb.finish_and_clear();
     let triangles = align::triangle::triangulate(&mut per_pair, &p.config.comparable);
     for (_, units) in per_pair.iter_mut() {
         units.retain(|u| u.score >= p.config.align.min_score);
     }
-    lap("align", &mut summary);
 
     summary.documents = segmented.len();
     for d in &segmented {
@@ -779,7 +837,6 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     }
 
     let mut staged = StagedFiles::new();
-    let input_files = files;
     let report = export::write_run(
         &export::ExportInput {
             name: &p.name,
@@ -803,11 +860,7 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     summary.export = Some(report);
     summary.export_config = Some(p.config.export.clone());
     // comparable-text reviews: passage links and the trilingual memory
-    let links: String = passage_links
-        .iter()
-        .filter_map(|r| serde_json::to_string(r).ok())
-        .map(|l| l + "\n")
-        .collect();
+    let links: String = passage_lines.iter().map(|l| format!("{l}\n")).collect();
     staged.stage(&p.output.join("passages.jsonl"), links.as_bytes())?;
     summary.files.push("passages.jsonl".into());
     // Written even when empty, so that every run of a pipeline writes the same set of files
@@ -818,7 +871,6 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
         summary.files.push("trilingual.tmx".into());
     }
     summary.units.insert("trilingual".into(), triangles.len());
-    lap("export", &mut summary);
     summary.files.push("summary.json".into());
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;
     staged.stage(

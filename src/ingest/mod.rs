@@ -271,6 +271,20 @@ pub fn ingest_file(path: &Path, id: String) -> Result<Document> {
     })
 }
 
+/// The folder document ids are relative to: the input folder itself, or for a glob the folder
+/// before its first wildcard (so `in/**/*.txt` keeps `a/x.txt` and `b/x.txt` apart); none for a
+/// single file.
+pub fn input_root(spec: &Path) -> Option<PathBuf> {
+    if spec.is_dir() {
+        return Some(spec.to_path_buf());
+    }
+    let is_glob =
+        |c: &std::path::Component| c.as_os_str().to_string_lossy().contains(['*', '?', '[']);
+    let components: Vec<_> = spec.components().collect();
+    let first_glob = components.iter().position(is_glob)?;
+    Some(components[..first_glob].iter().collect())
+}
+
 /// A stable document id: the path relative to `root` (or the file name), with `/` separators.
 pub fn document_id(path: &Path, root: Option<&Path>) -> String {
     let rel = root
@@ -311,5 +325,17 @@ mod tests {
         let id = document_id(Path::new("/a/b/c.txt"), Some(Path::new("/a")));
         assert_eq!(id, "b/c.txt");
         assert_eq!(document_id(Path::new("/a/b/c.txt"), None), "c.txt");
+        let root = input_root(Path::new("in/**/*.txt"));
+        assert_eq!(root.as_deref(), Some(Path::new("in")));
+        let ids: Vec<String> = ["in/a/x.txt", "in/b/x.txt"]
+            .iter()
+            .map(|f| document_id(Path::new(f), root.as_deref()))
+            .collect();
+        assert_eq!(ids, ["a/x.txt", "b/x.txt"]);
+        let root = input_root(Path::new("corpus/alash/*.txt"));
+        assert_eq!(
+            document_id(Path::new("corpus/alash/001.txt"), root.as_deref()),
+            "001.txt"
+        );
     }
 }

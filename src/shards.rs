@@ -1,0 +1,954 @@
+//! Plan / work / merge: a pipeline run cut into shards that any scheduler (Slurm job arrays,
+//! Snakemake, GNU parallel, a plain loop) can run independently, then merged into the outputs.
+//!
+//! `tilmash run` is itself a plan, every shard worked in one process, and a merge (see
+//! `pipeline::run`), so a distributed run and a single-machine run share every line of code that
+//! decides what the outputs hold; only where fragments are kept differs (in memory, or files in
+//! the plan folder). That is what makes their outputs byte-identical.
+//!
+//! Two kinds of shard:
+//! - `segment`: ingest → identify → normalize → segment a run of documents; its fragment holds
+//!   the segmented documents (what `sentences.jsonl`, the summary and the exports need).
+//! - `align`: one language pair over one or more alignment scopes. A scope is the set of
+//!   documents passage matching may link: the whole corpus, or one folder with
+//!   `[scale] match_within = "folder"`. Candidate generation, margins and the induced lexicon are
+//!   learnt inside a scope, so scopes are independent units; an align shard re-reads and
+//!   segments its scopes' documents itself (a few per cent of its time) rather than waiting
+//!   for the segment shards. Its fragment holds the scope's units and passage links.
+//!
+//! Sizing groups whole units (documents, scopes) by estimated seconds; it never changes what a
+//! unit yields, so the outputs do not depend on the shard size either.
+//!
+//! The plan folder:
+//! - `plan.json`: the pipeline (its file, input, output, encoding) and its config hash;
+//! - `shards.jsonl`: one shard per line, sorted by id; line N is shard index N;
+//! - `fragments/ID.jsonl`: a finished shard's results, written atomically;
+//! - `done/ID.json`: the completion marker (shard fingerprint, fragment size and hash), written
+//!   after the fragment; a fragment without a valid marker does not count;
+//! - `failed/ID.json`: the error record of the last failed attempt (removed on success).
+//!
+//! Nothing written holds a host name, a process id or a time.
+
+use crate::error::{Error, Result};
+use crate::ingest;
+use crate::model::{Lang, SegmentedDocument, TranslationUnit};
+use crate::pipeline::{self, Gathered, Pipeline, Summary};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Version of the plan and fragment formats.
+pub const FORMAT: u32 = 1;
+
+/// Measured on the bundled corpus, one core (see README, "Running at scale"): bytes of input
+/// per second for ingest → segment, and for aligning one language pair (segmenting included).
+pub const SEGMENT_BYTES_PER_SECOND: f64 = 1.0e6;
+pub const ALIGN_BYTES_PER_SECOND: f64 = 0.25e6;
+
+/// 64-bit FNV-1a: change detection for inputs, configs and fragments (not a security hash).
+#[derive(Clone, Copy)]
+pub struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    pub fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    /// Adds a field with its length, so that ("ab","c") and ("a","bc") differ.
+    pub fn field(&mut self, bytes: &[u8]) {
+        self.update(&(bytes.len() as u64).to_le_bytes());
+        self.update(bytes);
+    }
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    let mut h = Fnv64::default();
+    h.update(bytes);
+    h.hex()
+}
+
+/// Size and content hash of a file, read in blocks.
+pub fn hash_file(path: &Path) -> Result<(u64, String)> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+    let mut h = Fnv64::default();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(|e| Error::read(path, e))?;
+        if k == 0 {
+            break;
+        }
+        n += k as u64;
+        h.update(&buf[..k]);
+    }
+    Ok((n, h.hex()))
+}
+
+/// Hash of everything in a pipeline that can change what a shard yields: the config (less the
+/// output folder and the input key, which the document list stands for), the forced encoding,
+/// and the tilmash version.
+pub fn config_hash(p: &Pipeline) -> String {
+    let mut cfg = p.config.clone();
+    cfg.output = String::new();
+    cfg.input = String::new();
+    let json = serde_json::to_string(&cfg).unwrap_or_default();
+    let mut h = Fnv64::default();
+    h.field(json.as_bytes());
+    h.field(p.encoding.map(|e| e.name()).unwrap_or_default().as_bytes());
+    h.field(env!("CARGO_PKG_VERSION").as_bytes());
+    h.field(&FORMAT.to_le_bytes());
+    h.hex()
+}
+
+/// One input document as planned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocRef {
+    pub id: String,
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// FNV-1a 64 of the file's bytes.
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShardKind {
+    Segment,
+    Align,
+}
+
+/// One unit of work for a scheduler: one line of `shards.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Stable id: `segment-NNNNNN` (documents in input order) or `align-SRC-TGT-NNNNNN` (scopes
+    /// in sorted order). The same inputs, config and sizing give the same ids.
+    pub id: String,
+    /// Position in `shards.jsonl` (ids sorted): the number `work --index` takes.
+    pub index: usize,
+    pub kind: ShardKind,
+    /// The language pair of an align shard, e.g. `ru-kk`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<String>,
+    /// The alignment scopes of an align shard ("" is the whole corpus).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    pub documents: Vec<DocRef>,
+    /// Estimated single-core seconds.
+    pub cost_seconds: f64,
+    /// The pipeline's config hash.
+    pub config: String,
+    /// Hash of everything the shard's result depends on (config, kind, pair, scopes, document
+    /// ids and content hashes): a fragment made under another fingerprint is stale.
+    pub fingerprint: String,
+}
+
+/// `plan.json`: which pipeline a plan folder belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanHeader {
+    pub format: u32,
+    pub tilmash: String,
+    /// The pipeline file (absolute).
+    pub pipeline: PathBuf,
+    pub input: PathBuf,
+    pub output: PathBuf,
+    /// Forced input encoding, when one was given.
+    pub encoding: Option<String>,
+    pub config: String,
+    pub shard_seconds: f64,
+    pub documents: usize,
+    pub shards: usize,
+}
+
+/// A plan: the header, the input files in sorted order, and the shards sorted by id.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub header: PlanHeader,
+    pub shards: Vec<Shard>,
+}
+
+impl Plan {
+    /// Plans a pipeline: hashes every input, groups documents into segment shards and scopes
+    /// into align shards of about `shard_seconds` each (0: one document or scope per shard).
+    pub fn make(p: &Pipeline, shard_seconds: f64) -> Result<Plan> {
+        let files = ingest::collect_inputs(&p.input)?;
+        let root = ingest::input_root(&p.input);
+        let docs: Vec<DocRef> = files
+            .par_iter()
+            .map(|f| {
+                let (bytes, hash) = hash_file(f)?;
+                Ok(DocRef {
+                    id: ingest::document_id(f, root.as_deref()),
+                    path: f.clone(),
+                    bytes,
+                    hash,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let config = config_hash(p);
+        let mut shards = Vec::new();
+        // segment shards: runs of documents in input order
+        let mut run: Vec<DocRef> = Vec::new();
+        let mut cost = 0.0;
+        let flush = |run: &mut Vec<DocRef>, cost: &mut f64, shards: &mut Vec<Shard>| {
+            if run.is_empty() {
+                return;
+            }
+            let n = shards.len();
+            shards.push(new_shard(
+                format!("segment-{n:06}"),
+                ShardKind::Segment,
+                None,
+                vec![],
+                std::mem::take(run),
+                *cost,
+                &config,
+            ));
+            *cost = 0.0;
+        };
+        for d in &docs {
+            run.push(d.clone());
+            cost += d.bytes as f64 / SEGMENT_BYTES_PER_SECOND;
+            if cost >= shard_seconds {
+                flush(&mut run, &mut cost, &mut shards);
+            }
+        }
+        flush(&mut run, &mut cost, &mut shards);
+        // align shards: per pair, runs of scopes in sorted order
+        let mut scopes: BTreeMap<String, Vec<DocRef>> = BTreeMap::new();
+        for d in &docs {
+            let s = pipeline::scope_of(&d.path, p.config.scale.match_within);
+            scopes.entry(s).or_default().push(d.clone());
+        }
+        for &(a, b) in &p.pairs {
+            let pair = format!("{}-{}", a.code(), b.code());
+            let mut k = 0;
+            let (mut names, mut members, mut cost) = (Vec::new(), Vec::new(), 0.0);
+            let mut emit = |names: &mut Vec<String>,
+                            members: &mut Vec<DocRef>,
+                            cost: &mut f64,
+                            shards: &mut Vec<Shard>| {
+                if names.is_empty() {
+                    return;
+                }
+                shards.push(new_shard(
+                    format!("align-{pair}-{k:06}"),
+                    ShardKind::Align,
+                    Some(pair.clone()),
+                    std::mem::take(names),
+                    std::mem::take(members),
+                    *cost,
+                    &config,
+                ));
+                k += 1;
+                *cost = 0.0;
+            };
+            for (name, ds) in &scopes {
+                names.push(name.clone());
+                members.extend(ds.iter().cloned());
+                cost += ds.iter().map(|d| d.bytes as f64).sum::<f64>() / ALIGN_BYTES_PER_SECOND;
+                if cost >= shard_seconds {
+                    emit(&mut names, &mut members, &mut cost, &mut shards);
+                }
+            }
+            emit(&mut names, &mut members, &mut cost, &mut shards);
+        }
+        shards.sort_by(|x, y| x.id.cmp(&y.id));
+        for (i, s) in shards.iter_mut().enumerate() {
+            s.index = i;
+        }
+        let header = PlanHeader {
+            format: FORMAT,
+            tilmash: env!("CARGO_PKG_VERSION").into(),
+            pipeline: p.path.clone(),
+            input: p.input.clone(),
+            output: p.output.clone(),
+            encoding: p.encoding.map(|e| e.name()),
+            config,
+            shard_seconds,
+            documents: docs.len(),
+            shards: shards.len(),
+        };
+        Ok(Plan { header, shards })
+    }
+
+    /// Writes `plan.json` and `shards.jsonl` into `dir` (each only when its bytes change, so a
+    /// re-plan while workers run leaves their files alone).
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let header = serde_json::to_string_pretty(&self.header).map_err(json_err)? + "\n";
+        let mut lines = String::new();
+        for s in &self.shards {
+            lines.push_str(&serde_json::to_string(s).map_err(json_err)?);
+            lines.push('\n');
+        }
+        for (name, bytes) in [("plan.json", header), ("shards.jsonl", lines)] {
+            let path = dir.join(name);
+            if std::fs::read(&path).ok().as_deref() != Some(bytes.as_bytes()) {
+                crate::fsutil::write_atomic(&path, bytes.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a plan folder.
+    pub fn read(dir: &Path) -> Result<Plan> {
+        let hp = dir.join("plan.json");
+        let text = std::fs::read_to_string(&hp).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Invalid {
+                path: dir.to_path_buf(),
+                why:
+                    "no plan.json here; make the plan first with `tilmash plan PIPELINE --out DIR`"
+                        .into(),
+            },
+            _ => Error::read(&hp, e),
+        })?;
+        let header: PlanHeader = serde_json::from_str(&text).map_err(|e| Error::Invalid {
+            path: hp.clone(),
+            why: format!("not a tilmash plan ({e}); make the plan again with `tilmash plan`"),
+        })?;
+        if header.format != FORMAT {
+            return Err(Error::Invalid {
+                path: hp,
+                why: format!(
+                    "plan format {} (this tilmash writes {FORMAT}); make the plan again",
+                    header.format
+                ),
+            });
+        }
+        let sp = dir.join("shards.jsonl");
+        let text = std::fs::read_to_string(&sp).map_err(|e| Error::read(&sp, e))?;
+        let mut shards = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let s: Shard = serde_json::from_str(line).map_err(|e| Error::Invalid {
+                path: sp.clone(),
+                why: format!(
+                    "line {}: not a shard ({e}); make the plan again with `tilmash plan`",
+                    n + 1
+                ),
+            })?;
+            if s.index != n {
+                return Err(Error::Invalid {
+                    path: sp.clone(),
+                    why: format!(
+                        "line {}: index {} out of place; make the plan again",
+                        n + 1,
+                        s.index
+                    ),
+                });
+            }
+            shards.push(s);
+        }
+        Ok(Plan { header, shards })
+    }
+
+    /// The pipeline this plan was made for, as it was planned (input, output and encoding
+    /// overrides included). Fails when the pipeline file's settings changed since.
+    pub fn pipeline(&self, dir: &Path) -> Result<Pipeline> {
+        let mut p = Pipeline::load(&self.header.pipeline)?;
+        p.input = self.header.input.clone();
+        p.output = self.header.output.clone();
+        p.encoding = match &self.header.encoding {
+            Some(l) => Some(ingest::TextEncoding::parse_or_err(l, "plan.json encoding")?),
+            None => None,
+        };
+        if config_hash(&p) != self.header.config {
+            return Err(Error::Invalid {
+                path: self.header.pipeline.clone(),
+                why: format!(
+                    "settings changed since the plan in {} was made (or tilmash was upgraded); \
+                     its fragments are stale: make the plan again (`tilmash plan`) and work the \
+                     shards `tilmash plan --missing` lists",
+                    dir.display()
+                ),
+            });
+        }
+        Ok(p)
+    }
+}
+
+fn json_err(e: serde_json::Error) -> Error {
+    Error::Usage(format!("internal JSON error: {e}"))
+}
+
+fn new_shard(
+    id: String,
+    kind: ShardKind,
+    pair: Option<String>,
+    scopes: Vec<String>,
+    documents: Vec<DocRef>,
+    cost: f64,
+    config: &str,
+) -> Shard {
+    let mut h = Fnv64::default();
+    h.field(config.as_bytes());
+    h.field(format!("{kind:?}").as_bytes());
+    h.field(pair.as_deref().unwrap_or("").as_bytes());
+    for s in &scopes {
+        h.field(s.as_bytes());
+    }
+    for d in &documents {
+        h.field(d.id.as_bytes());
+        h.field(d.path.to_string_lossy().as_bytes());
+        h.field(d.hash.as_bytes());
+    }
+    Shard {
+        id,
+        index: 0,
+        kind,
+        pair,
+        scopes,
+        documents,
+        cost_seconds: (cost * 1000.0).round() / 1000.0,
+        config: config.to_string(),
+        fingerprint: h.hex(),
+    }
+}
+
+/// One line of a fragment.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Record {
+    /// First line: which shard, under which fingerprint.
+    Header { shard: String, fingerprint: String },
+    /// A segmented document and the warnings its reading raised.
+    Document {
+        document: SegmentedDocument,
+        warnings: Vec<String>,
+    },
+    /// An aligned unit (before triangles and the score filter).
+    Unit(TranslationUnit),
+    /// A `passages.jsonl` line, kept as written.
+    Passage(String),
+}
+
+/// A failed shard: the error, and whether trying again may help.
+#[derive(Debug)]
+pub struct ShardError {
+    pub error: Error,
+    pub retryable: bool,
+}
+
+impl From<Error> for ShardError {
+    fn from(error: Error) -> Self {
+        // Reading or writing that failed for a reason other than a missing file (a full disk, a
+        // network file system hiccup) may succeed on another attempt; bad input will not.
+        let retryable = matches!(error, Error::Read { .. } | Error::Write { .. });
+        ShardError { error, retryable }
+    }
+}
+
+fn lang_pair(pair: &str) -> Option<(Lang, Lang)> {
+    let (a, b) = pair.split_once('-')?;
+    Some((Lang::parse_working(a)?, Lang::parse_working(b)?))
+}
+
+/// Works one shard and returns its fragment (JSONL text). Checks first that every document is
+/// still the one planned.
+pub fn work_shard(
+    p: &Pipeline,
+    plan: &Plan,
+    shard: &Shard,
+) -> std::result::Result<String, ShardError> {
+    let _ = plan;
+    let changed: Vec<String> = shard
+        .documents
+        .par_iter()
+        .map(|d| hash_file(&d.path).map(|(_, h)| (h != d.hash).then(|| d.id.clone())))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Some(first) = changed.first() {
+        return Err(ShardError {
+            error: Error::Invalid {
+                path: PathBuf::from(first),
+                why: format!(
+                    "input changed since the plan was made ({} of shard {}'s documents); make \
+                     the plan again with `tilmash plan` and work the shards it lists as missing",
+                    changed.len(),
+                    shard.id
+                ),
+            },
+            retryable: false,
+        });
+    }
+    let mut out = String::new();
+    let mut push = |r: &Record| -> Result<()> {
+        out.push_str(&serde_json::to_string(r).map_err(json_err)?);
+        out.push('\n');
+        Ok(())
+    };
+    push(&Record::Header {
+        shard: shard.id.clone(),
+        fingerprint: shard.fingerprint.clone(),
+    })?;
+    let files = |docs: &[&DocRef]| -> Vec<(PathBuf, String)> {
+        docs.iter()
+            .map(|d| (d.path.clone(), d.id.clone()))
+            .collect()
+    };
+    match shard.kind {
+        ShardKind::Segment => {
+            let docs: Vec<&DocRef> = shard.documents.iter().collect();
+            for (document, warnings) in
+                pipeline::prepare_documents(&files(&docs), p.encoding, &p.config)?
+            {
+                push(&Record::Document { document, warnings })?;
+            }
+        }
+        ShardKind::Align => {
+            let pair = shard.pair.as_deref().unwrap_or("");
+            let (a, b) = lang_pair(pair).ok_or_else(|| Error::Invalid {
+                path: PathBuf::from(&shard.id),
+                why: format!("bad language pair \"{pair}\"; make the plan again"),
+            })?;
+            for scope in &shard.scopes {
+                let docs: Vec<&DocRef> = shard
+                    .documents
+                    .iter()
+                    .filter(|d| pipeline::scope_of(&d.path, p.config.scale.match_within) == *scope)
+                    .collect();
+                let segmented: Vec<SegmentedDocument> =
+                    pipeline::prepare_documents(&files(&docs), p.encoding, &p.config)?
+                        .into_iter()
+                        .map(|(d, _)| d)
+                        .collect();
+                let r =
+                    pipeline::align_pair(&segmented, a, b, &p.config.align, &p.config.comparable)?;
+                for u in r.units {
+                    push(&Record::Unit(u))?;
+                }
+                for l in &r.passages {
+                    push(&Record::Passage(
+                        serde_json::to_string(l).map_err(json_err)?,
+                    ))?;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The global steps over every shard's fragment (in plan order): documents in input order,
+/// units per pair in the pipeline's pair order, then `pipeline::write_outputs`.
+pub fn merge_fragments(p: &Pipeline, plan: &Plan, fragments: &[String]) -> Result<Summary> {
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    let mut units: BTreeMap<String, Vec<TranslationUnit>> = BTreeMap::new();
+    let mut passages: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (shard, text) in plan.shards.iter().zip(fragments) {
+        let stale = |why: &str| Error::Invalid {
+            path: PathBuf::from(format!("fragments/{}.jsonl", shard.id)),
+            why: format!("{why}; work shard {} again", shard.id),
+        };
+        let mut lines = text.lines();
+        match lines.next().map(serde_json::from_str::<Record>) {
+            Some(Ok(Record::Header {
+                shard: s,
+                fingerprint,
+            })) if s == shard.id => {
+                if fingerprint != shard.fingerprint {
+                    return Err(stale(
+                        "stale fragment (made for another plan, config or input)",
+                    ));
+                }
+            }
+            _ => return Err(stale("not a fragment of this shard")),
+        }
+        let pair = shard.pair.clone().unwrap_or_default();
+        for line in lines {
+            match serde_json::from_str::<Record>(line) {
+                Ok(Record::Document {
+                    document,
+                    warnings: w,
+                }) if shard.kind == ShardKind::Segment => {
+                    documents.push(document);
+                    warnings.extend(w);
+                }
+                Ok(Record::Unit(u)) if shard.kind == ShardKind::Align => {
+                    units.entry(pair.clone()).or_default().push(u)
+                }
+                Ok(Record::Passage(l)) if shard.kind == ShardKind::Align => {
+                    passages.entry(pair.clone()).or_default().push(l)
+                }
+                _ => return Err(stale("unreadable fragment line")),
+            }
+        }
+    }
+    let mut per_pair = Vec::new();
+    let mut passage_lines = Vec::new();
+    for &(a, b) in &p.pairs {
+        let name = format!("{}-{}", a.code(), b.code());
+        let mut us = units.remove(&name).unwrap_or_default();
+        // scopes come in sorted order, documents in input order; one order over all of them
+        us.sort_by(|u, v| {
+            (&u.src.doc, &u.src.sentences, &u.tgt.doc, &u.tgt.sentences).cmp(&(
+                &v.src.doc,
+                &v.src.sentences,
+                &v.tgt.doc,
+                &v.tgt.sentences,
+            ))
+        });
+        per_pair.push(((a, b), us));
+        passage_lines.extend(passages.remove(&name).unwrap_or_default());
+    }
+    let mut input_files: Vec<PathBuf> = Vec::new();
+    for s in plan.shards.iter().filter(|s| s.kind == ShardKind::Segment) {
+        input_files.extend(s.documents.iter().map(|d| d.path.clone()));
+    }
+    pipeline::write_outputs(
+        p,
+        Gathered {
+            input_files,
+            documents,
+            warnings,
+            per_pair,
+            passage_lines,
+        },
+    )
+}
+
+/// `done/ID.json`: a finished shard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoneMarker {
+    pub shard: String,
+    pub fingerprint: String,
+    pub bytes: u64,
+    pub hash: String,
+}
+
+/// `failed/ID.json`: the last failed attempt of a shard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureRecord {
+    pub shard: String,
+    pub fingerprint: String,
+    /// 1: retryable (I/O); 2: bad input (trying again will not help until it is fixed).
+    pub exit: i32,
+    pub error: String,
+}
+
+fn fragment_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("fragments").join(format!("{id}.jsonl"))
+}
+fn done_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("done").join(format!("{id}.json"))
+}
+fn failed_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("failed").join(format!("{id}.json"))
+}
+
+/// Where a shard stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ShardState {
+    Done,
+    /// Finished under another fingerprint (config or inputs changed since).
+    Stale,
+    Failed,
+    Missing,
+}
+
+impl ShardState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ShardState::Done => "done",
+            ShardState::Stale => "stale",
+            ShardState::Failed => "failed",
+            ShardState::Missing => "missing",
+        }
+    }
+}
+
+/// A shard's state from its marker (fingerprint and fragment size; `merge` checks the hash).
+pub fn shard_state(dir: &Path, shard: &Shard) -> ShardState {
+    let marker: Option<DoneMarker> = std::fs::read_to_string(done_path(dir, &shard.id))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok());
+    match marker {
+        Some(m) if m.fingerprint != shard.fingerprint => ShardState::Stale,
+        Some(m)
+            if std::fs::metadata(fragment_path(dir, &shard.id))
+                .is_ok_and(|x| x.len() == m.bytes) =>
+        {
+            ShardState::Done
+        }
+        _ if failed_path(dir, &shard.id).is_file() => ShardState::Failed,
+        _ => ShardState::Missing,
+    }
+}
+
+/// What `work` did with each shard it was given.
+#[derive(Debug, Default)]
+pub struct WorkReport {
+    pub worked: Vec<String>,
+    pub skipped: Vec<String>,
+    /// (shard, exit code, message)
+    pub failed: Vec<(String, i32, String)>,
+}
+
+impl WorkReport {
+    /// 0: all done; 1: a retryable failure; 2: bad input somewhere.
+    pub fn exit_code(&self) -> i32 {
+        self.failed.iter().map(|f| f.1).max().unwrap_or(0)
+    }
+}
+
+/// Set (to 1) only by tests: a file `inject/fail-once-ID` in the plan folder makes shard ID fail
+/// once, retryably (the file is removed), as a lost node would.
+pub const FAULT_INJECTION_ENV: &str = "TILMASH_FAULT_INJECTION";
+
+/// Works shards `index*count .. index*count+count` of the plan in `dir`, writing each fragment
+/// atomically and then its completion marker. A shard already done is skipped.
+pub fn work(dir: &Path, index: usize, count: usize) -> Result<WorkReport> {
+    let plan = Plan::read(dir)?;
+    let count = count.max(1);
+    let first = index.saturating_mul(count);
+    if first >= plan.shards.len() {
+        return Err(Error::Usage(format!(
+            "--index {index} with --count {count}: the plan in {} has {} shards (indices 0..{}); \
+             size the array as ceil(shards / count)",
+            dir.display(),
+            plan.shards.len(),
+            plan.shards.len().div_ceil(count)
+        )));
+    }
+    let p = plan.pipeline(dir)?;
+    let mut report = WorkReport::default();
+    let inject = std::env::var(FAULT_INJECTION_ENV).is_ok_and(|v| v == "1");
+    for shard in plan.shards.iter().skip(first).take(count) {
+        if shard_state(dir, shard) == ShardState::Done {
+            report.skipped.push(shard.id.clone());
+            continue;
+        }
+        let trap = dir.join("inject").join(format!("fail-once-{}", shard.id));
+        let result = if inject && trap.is_file() {
+            let _ = std::fs::remove_file(&trap);
+            Err(ShardError {
+                error: Error::Write {
+                    path: fragment_path(dir, &shard.id),
+                    source: std::io::Error::other("fault injected for a test"),
+                },
+                retryable: true,
+            })
+        } else {
+            work_shard(&p, &plan, shard)
+        };
+        let result = result.and_then(|text| {
+            crate::fsutil::write_atomic(&fragment_path(dir, &shard.id), text.as_bytes())?;
+            let marker = DoneMarker {
+                shard: shard.id.clone(),
+                fingerprint: shard.fingerprint.clone(),
+                bytes: text.len() as u64,
+                hash: hash_bytes(text.as_bytes()),
+            };
+            let json = serde_json::to_string(&marker).map_err(json_err)? + "\n";
+            crate::fsutil::write_atomic(&done_path(dir, &shard.id), json.as_bytes())?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => {
+                let _ = std::fs::remove_file(failed_path(dir, &shard.id));
+                report.worked.push(shard.id.clone());
+            }
+            Err(e) => {
+                let exit = if e.retryable { 1 } else { 2 };
+                let rec = FailureRecord {
+                    shard: shard.id.clone(),
+                    fingerprint: shard.fingerprint.clone(),
+                    exit,
+                    error: e.error.to_string(),
+                };
+                if let Ok(json) = serde_json::to_string(&rec) {
+                    let _ = crate::fsutil::write_atomic(
+                        &failed_path(dir, &shard.id),
+                        (json + "\n").as_bytes(),
+                    );
+                }
+                report.failed.push((shard.id.clone(), exit, rec.error));
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Every shard with its state, in plan order, and why finished shards are stale when they are
+/// (the pipeline's settings or an input changed since the plan was made).
+pub fn status(dir: &Path) -> Result<(Plan, Vec<ShardState>, Option<String>)> {
+    let plan = Plan::read(dir)?;
+    let mut states: Vec<ShardState> = plan.shards.iter().map(|s| shard_state(dir, s)).collect();
+    let note =
+        match plan.pipeline(dir) {
+            Err(e) => {
+                for st in states.iter_mut().filter(|st| **st == ShardState::Done) {
+                    *st = ShardState::Stale;
+                }
+                Some(e.to_string())
+            }
+            Ok(_) => {
+                let changed = changed_inputs(&plan);
+                for (s, st) in plan.shards.iter().zip(states.iter_mut()) {
+                    if *st == ShardState::Done
+                        && s.documents.iter().any(|d| changed.contains(&d.id))
+                    {
+                        *st = ShardState::Stale;
+                    }
+                }
+                (!changed.is_empty()).then(|| {
+                    format!(
+                    "{} input(s) changed since the plan was made ({}); make the plan again and \
+                     work the shards `tilmash plan --missing` lists",
+                    changed.len(),
+                    changed.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                )
+                })
+            }
+        };
+    Ok((plan, states, note))
+}
+
+/// Documents whose content changed since the plan was made.
+pub fn changed_inputs(plan: &Plan) -> Vec<String> {
+    let mut docs: Vec<&DocRef> = plan
+        .shards
+        .iter()
+        .filter(|s| s.kind == ShardKind::Segment)
+        .flat_map(|s| s.documents.iter())
+        .collect();
+    docs.dedup_by(|a, b| a.id == b.id);
+    docs.par_iter()
+        .filter(|d| hash_file(&d.path).map_or(true, |(_, h)| h != d.hash))
+        .map(|d| d.id.clone())
+        .collect()
+}
+
+/// A Slurm `--array` spec for shard indices: `0-3,7,9-10`.
+pub fn array_spec(indices: &[usize]) -> String {
+    let mut parts = Vec::new();
+    let mut k = 0;
+    while k < indices.len() {
+        let start = indices[k];
+        let mut end = start;
+        while k + 1 < indices.len() && indices[k + 1] == end + 1 {
+            k += 1;
+            end += 1;
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+        k += 1;
+    }
+    parts.join(",")
+}
+
+/// Merges a plan folder's fragments into the pipeline's outputs (`output` overrides the
+/// planned output folder). Fails, naming them, when shards are unfinished or stale, when a
+/// fragment was altered, or when an input changed since the plan.
+pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
+    let plan = Plan::read(dir)?;
+    let mut p = plan.pipeline(dir)?;
+    if let Some(o) = output {
+        p.output = o.to_path_buf();
+    }
+    let changed = changed_inputs(&plan);
+    if !changed.is_empty() {
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            why: format!(
+                "{} input(s) changed since the plan was made ({}); the fragments are stale: make \
+                 the plan again and work the shards `tilmash plan --missing` lists",
+                changed.len(),
+                changed
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    let states: Vec<ShardState> = plan.shards.iter().map(|s| shard_state(dir, s)).collect();
+    let bad: Vec<String> = plan
+        .shards
+        .iter()
+        .zip(&states)
+        .filter(|(_, st)| **st != ShardState::Done)
+        .map(|(s, st)| format!("{} {}", s.id, st.name()))
+        .collect();
+    if !bad.is_empty() {
+        let shown: Vec<&str> = bad.iter().take(5).map(String::as_str).collect();
+        return Err(Error::Invalid {
+            path: dir.to_path_buf(),
+            why: format!(
+                "{} of {} shards not finished ({}{}); work them (`tilmash status --plan {} --array` \
+                 gives the Slurm array) and merge again",
+                bad.len(),
+                plan.shards.len(),
+                shown.join(", "),
+                if bad.len() > 5 { ", …" } else { "" },
+                dir.display()
+            ),
+        });
+    }
+    let fragments: Vec<String> = plan
+        .shards
+        .par_iter()
+        .map(|s| {
+            let path = fragment_path(dir, &s.id);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
+            let marker: Option<DoneMarker> = std::fs::read_to_string(done_path(dir, &s.id))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok());
+            if marker.is_none_or(|m| m.hash != hash_bytes(text.as_bytes())) {
+                return Err(Error::Invalid {
+                    path,
+                    why: format!(
+                        "fragment does not match its completion marker (altered or torn); \
+                         delete done/{}.json and work shard {} again",
+                        s.id, s.index
+                    ),
+                });
+            }
+            Ok(text)
+        })
+        .collect::<Result<_>>()?;
+    merge_fragments(&p, &plan, &fragments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_spec_joins_runs() {
+        assert_eq!(array_spec(&[]), "");
+        assert_eq!(array_spec(&[4]), "4");
+        assert_eq!(array_spec(&[0, 1, 2, 5, 7, 8]), "0-2,5,7-8");
+    }
+
+    #[test]
+    fn fields_are_hashed_with_their_lengths() {
+        let h = |parts: &[&str]| {
+            let mut h = Fnv64::default();
+            for p in parts {
+                h.field(p.as_bytes());
+            }
+            h.hex()
+        };
+        assert_ne!(h(&["ab", "c"]), h(&["a", "bc"]));
+        assert_eq!(h(&["ab", "c"]), h(&["ab", "c"]));
+        assert_eq!(hash_bytes(b""), "cbf29ce484222325");
+    }
+}
