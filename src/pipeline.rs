@@ -477,6 +477,17 @@ impl<'a> PairSide<'a> {
         side
     }
 
+    /// The paragraph number (index into `paragraphs`) of every position in `at`.
+    fn blocks(&self) -> Vec<usize> {
+        let mut out = vec![0; self.at.len()];
+        for (b, (_, _, v)) in self.paragraphs.iter().enumerate() {
+            for &k in v {
+                out[k] = b;
+            }
+        }
+        out
+    }
+
     fn passages(&self, feats: &[SentenceFeatures]) -> Vec<passages::Passage> {
         self.paragraphs
             .iter()
@@ -547,6 +558,7 @@ pub fn align_pair(
                 .collect(),
         )
     };
+    let (blocks_a, blocks_b) = (sa.blocks(), sb.blocks());
     let mine = |scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures]| {
         let (pa, pb) = (sa.passages(fs), sb.passages(ft));
         let links = passages::link(
@@ -566,7 +578,7 @@ pub fn align_pair(
                     .collect()
             })
             .collect();
-        let beads = mining::mine_groups(scorer, fs, ft, &groups, mining);
+        let beads = mining::mine_groups(scorer, fs, ft, &groups, (&blocks_a, &blocks_b), mining);
         (pa, pb, links, beads)
     };
     let (mut fs, mut ft) = feats(&scorer);
@@ -602,8 +614,8 @@ pub fn align_pair(
     let (pa, pb, links, beads) = round;
     let units: Vec<TranslationUnit> = beads
         .iter()
-        // A bead the miner joined across a document boundary (possible when documents repeat)
-        // is no unit: its sides would not be text anyone wrote.
+        // The miner keeps beads inside one paragraph (`blocks`); this guard keeps a future
+        // change from turning a bead across documents into an index panic.
         .filter(|m| m.score >= cfg.min_score && sa.is_run(&m.src) && sb.is_run(&m.tgt))
         .map(|m| TranslationUnit {
             src: sa.unit_side(docs, &m.src),

@@ -46,6 +46,13 @@ pub struct MiningConfig {
     pub context_gap: usize,
     /// ...is `parallel` from this score up when two other beads of the run are strong.
     pub context_score: f64,
+    /// A passage pair whose chain covers every sentence of both passages, with a strong bead,
+    /// is a translated passage: its other beads are `parallel` from `context_score` up.
+    pub passage_context: bool,
+    /// A bead with no other bead within `context_gap` sentences is strong only when its
+    /// similarity and margin also reach these.
+    pub lone_similarity: f64,
+    pub lone_margin: f64,
     /// Export `comparable` units too (otherwise only `parallel` ones).
     pub keep_comparable: bool,
     /// Gain taken from a 1-2 / 2-1 bead, so a merge must beat the 1-1 it replaces clearly.
@@ -80,6 +87,9 @@ impl Default for MiningConfig {
             context_run: 3,
             context_gap: 3,
             context_score: 0.2,
+            passage_context: true,
+            lone_similarity: 0.5,
+            lone_margin: 1.5,
             keep_comparable: true,
             merge_penalty: 0.1,
             passages_per_side: 3,
@@ -105,10 +115,18 @@ impl MiningConfig {
     /// `context_run` beads (gaps of at most `context_gap` sentences on each side) holding at
     /// least two other strong beads and its score reaches `context_score`: translations come
     /// in stretches, while a chance match between two texts on one topic stands alone.
+    /// A run of at least `context_run` beads holding one other strong bead also supports its
+    /// beads when the run's mean margin reaches `parallel_margin` (the run stands out as a
+    /// whole: a translated stretch between unrelated sentences).
+    /// When `covers` (the chain leaves no sentence of its two passages out) and one bead is
+    /// strong, or two or more beads stand out from their alternatives on average (mean margin
+    /// from `parallel_margin`), or a lone bead reaches the score and margin bars (two
+    /// one-sentence paragraphs that are each other's match), every bead from `context_score` up is `parallel`: two paragraphs that
+    /// align sentence for sentence are a translation, even where the lexicon knows too few of
+    /// their words for the similarity bar.
     /// Otherwise it is `comparable` when it reaches the `comparable_*` bars.
-    pub fn classify_chain(&self, mut chain: Vec<Mined>) -> Vec<Mined> {
+    pub fn classify_chain(&self, mut chain: Vec<Mined>, covers: bool) -> Vec<Mined> {
         let n = chain.len();
-        let strong: Vec<bool> = chain.iter().map(|m| self.strong(m)).collect();
         let mut run = vec![0usize; n];
         let mut start = 0;
         for k in 0..=n {
@@ -125,6 +143,29 @@ impl MiningConfig {
                 start = k;
             }
         }
+        // A bead with no other standing-out bead (margin from `parallel_margin`) in its run must
+        // clear the higher `lone_*` bars to be strong:
+        // texts about the same events share names and dates sentence by sentence, so a
+        // paraphrase alone can look like a translation; translations come in stretches.
+        let alone = |k: usize| {
+            !(0..n).any(|x| x != k && run[x] == run[k] && chain[x].margin >= self.parallel_margin)
+        };
+        let strong: Vec<bool> = (0..n)
+            .map(|k| {
+                let m = &chain[k];
+                self.strong(m)
+                    && (!alone(k)
+                        || (m.similarity >= self.lone_similarity && m.margin >= self.lone_margin))
+            })
+            .collect();
+        let mean_margin = chain.iter().map(|m| m.margin).sum::<f64>() / n.max(1) as f64;
+        let translated = self.passage_context
+            && covers
+            && (strong.iter().any(|&s| s)
+                || (n >= 2 && mean_margin >= self.parallel_margin)
+                || (n == 1
+                    && chain[0].pair >= self.parallel_score
+                    && chain[0].margin >= self.parallel_margin));
         let mut keep = Vec::with_capacity(n);
         for k in 0..n {
             let (a, mut b) = (run[k], k);
@@ -132,6 +173,10 @@ impl MiningConfig {
                 b += 1;
             }
             let others = (a..=b).filter(|&x| x != k && strong[x]).count();
+            let run_margin = (a..=b).map(|x| chain[x].margin).sum::<f64>() / (b + 1 - a) as f64;
+            // a run that stands out as a whole, anchored by one strong bead
+            let standing_run =
+                b + 1 - a >= self.context_run && others >= 1 && run_margin >= self.parallel_margin;
             // directly next to a strong bead on both sides
             let adjacent = |x: usize, y: usize| {
                 let (p, q) = (&chain[x.min(y)], &chain[x.max(y)]);
@@ -141,7 +186,10 @@ impl MiningConfig {
                 || (k + 1 < n && strong[k + 1] && adjacent(k, k + 1));
             let m = &mut chain[k];
             let supported = m.pair >= self.context_score
-                && ((b + 1 - a >= self.context_run && others >= 2) || next_to_strong);
+                && ((b + 1 - a >= self.context_run && others >= 2)
+                    || next_to_strong
+                    || translated
+                    || standing_run);
             m.unit_type = if strong[k] || supported {
                 UnitType::Parallel
             } else if self.keep_comparable
@@ -308,6 +356,10 @@ pub struct MiningInput<'a> {
     pub scores: &'a HashMap<(usize, usize), (f64, f64)>,
     pub norm_src: &'a [f64],
     pub norm_tgt: &'a [f64],
+    /// Passage (paragraph) number of every source / target sentence; empty = one passage.
+    /// A 1-2 / 2-1 bead joins only sentences of one passage, never across paragraphs or documents.
+    pub src_block: &'a [usize],
+    pub tgt_block: &'a [usize],
 }
 
 impl MiningInput<'_> {
@@ -322,10 +374,10 @@ impl MiningInput<'_> {
                 self.scorer.similarity(&a, &b),
             )
         };
-        let mean = |ix: &[usize], norm: &[f64]| {
-            ix.iter().map(|&k| norm[k]).sum::<f64>() / ix.len().max(1) as f64
-        };
-        let denom = (mean(&src, self.norm_src) + mean(&tgt, self.norm_tgt)) / 2.0;
+        // A run's normalizer is its members' largest: a sentence with no good alternatives (a
+        // short heading) must not make a merged pair stand out more than its main sentence.
+        let most = |ix: &[usize], norm: &[f64]| ix.iter().map(|&k| norm[k]).fold(0.0, f64::max);
+        let denom = (most(&src, self.norm_src) + most(&tgt, self.norm_tgt)) / 2.0;
         let margin = if denom > 0.0 { sim / denom } else { 0.0 };
         let score = confidence(pair, margin);
         let unit_type = UnitType::Comparable; // typed after the chain is chosen
@@ -356,19 +408,21 @@ impl MiningInput<'_> {
     pub fn chain(&self, group: &[(usize, usize)], cfg: &MiningConfig) -> Vec<Mined> {
         let mut items: Vec<Item> = Vec::new();
         let (n, m) = (self.fs.len(), self.ft.len());
+        let same = |block: &[usize], x: usize, y: usize| block.is_empty() || block[x] == block[y];
+        let (sb, tb) = (self.src_block, self.tgt_block);
         let mut seen: std::collections::HashSet<(usize, usize, usize, usize)> = Default::default();
         for &(i, j) in group {
             let mut shapes = vec![(vec![i], vec![j])];
-            if i + 1 < n {
+            if i + 1 < n && same(sb, i, i + 1) {
                 shapes.push((vec![i, i + 1], vec![j]));
             }
-            if j + 1 < m {
+            if j + 1 < m && same(tb, j, j + 1) {
                 shapes.push((vec![i], vec![j, j + 1]));
             }
-            if i > 0 {
+            if i > 0 && same(sb, i - 1, i) {
                 shapes.push((vec![i - 1, i], vec![j]));
             }
-            if j > 0 {
+            if j > 0 && same(tb, j - 1, j) {
                 shapes.push((vec![i], vec![j - 1, j]));
             }
             for (s, t) in shapes {
@@ -378,7 +432,21 @@ impl MiningInput<'_> {
                 }
             }
         }
-        cfg.classify_chain(best_chain(items))
+        let chain = best_chain(items);
+        // Does the chain cover every sentence of the group's two passages?
+        let covered = |side: &dyn Fn(&Mined) -> &Vec<usize>,
+                       of: &dyn Fn(&(usize, usize)) -> usize| {
+            let mut all: Vec<usize> = group.iter().map(of).collect();
+            all.sort_unstable();
+            all.dedup();
+            let mut got: Vec<usize> = chain.iter().flat_map(|m| side(m).iter().copied()).collect();
+            got.sort_unstable();
+            got == all
+        };
+        let covers = !chain.is_empty()
+            && covered(&|m: &Mined| &m.src, &|p: &(usize, usize)| p.0)
+            && covered(&|m: &Mined| &m.tgt, &|p: &(usize, usize)| p.1);
+        cfg.classify_chain(chain, covers)
     }
 }
 
@@ -463,6 +531,7 @@ pub fn mine_groups(
     fs: &[SentenceFeatures],
     ft: &[SentenceFeatures],
     groups: &[Vec<(usize, usize)>],
+    blocks: (&[usize], &[usize]),
     cfg: &MiningConfig,
 ) -> Vec<Mined> {
     let mut all: Vec<(usize, usize)> = groups.iter().flatten().copied().collect();
@@ -477,6 +546,8 @@ pub fn mine_groups(
         scores: &scores,
         norm_src: &norm_src,
         norm_tgt: &norm_tgt,
+        src_block: blocks.0,
+        tgt_block: blocks.1,
     };
     let beads: Vec<Mined> = groups
         .par_iter()
@@ -541,9 +612,15 @@ pub fn mine_texts(
                 .collect(),
         )
     };
+    // One group holds the candidates of two whole texts, not two passages: the passage rule
+    // does not apply.
+    let cfg = &MiningConfig {
+        passage_context: false,
+        ..cfg.clone()
+    };
     let run = |scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures]| {
         let cands = index_candidates(fs, ft, scorer.kind_weights(), cfg.candidates);
-        mine_groups(scorer, fs, ft, &[cands], cfg)
+        mine_groups(scorer, fs, ft, &[cands], (&[], &[]), cfg)
     };
     let (fs, ft) = feats(&scorer);
     let beads = run(&scorer, &fs, &ft);

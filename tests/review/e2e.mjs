@@ -52,9 +52,17 @@ const edited_text = "Edited by the e2e test: " + (await area.inputValue()).slice
 await area.fill(edited_text);
 await area.press("Control+Enter");
 
-// Third unit: accept with the keyboard, then open its context.
-await page.keyboard.press("j");
-const accepted = await page.locator("article.unit.current").getAttribute("data-id");
+// Accepting the edited unit keeps the edit (a reviewer confirming it must not lose the text).
+await page.keyboard.press("a");
+
+// A third unit, from the unfiltered list (the run may have only two doubtful units): accept it
+// with the keyboard, then open its context.
+await page.selectOption("#f-score", "all");
+const ids = await page.locator("article.unit").evaluateAll((ns) => ns.map((n) => n.dataset.id));
+const accepted = ids.find((id) => id !== rejected && id !== edited);
+if (!accepted) throw new Error("fewer than three units: " + ids);
+await page.locator(`article.unit[data-id="${accepted}"] .side`).first().click();
+if ((await page.locator("article.unit.current").getAttribute("data-id")) !== accepted) throw new Error("click did not select the unit");
 await page.keyboard.press("a");
 await page.keyboard.press("c");
 const context_lines = await page.locator("article.unit.current .context li").count();

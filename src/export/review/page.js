@@ -138,7 +138,11 @@
   function decide(act) {
     const u = shown[current];
     if (!u) return;
+    const had = store.decisions[u.id];
     if (act === "undo") delete store.decisions[u.id];
+    // Accepting an edited unit accepts the edit: the typed text is never dropped silently
+    // (undo, then accept, goes back to the original).
+    else if (act === "accepted" && had && had.state === "edited") return;
     else store.decisions[u.id] = { state: act };
     save();
     replace(u);
