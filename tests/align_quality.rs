@@ -242,3 +242,32 @@ fn beads_scored_half_or_more_are_95_percent_correct() {
         "beads scored ≥ 0.5 are only {share:.4} correct"
     );
 }
+
+/// A long document (the whole WMT19 set five times as one case, ≈ 10,000 lines: far above the size that is
+/// searched in full, so the coarse levels of the pyramid decide the band) aligns as well as its
+/// parts: a cost that holds for one sentence but not for a block of them shows up only here.
+#[test]
+fn long_document_through_the_coarse_levels() {
+    let Some(shared) = shared() else {
+        skip("aligner accuracy on a long document from ../shared/data (absent)");
+        return;
+    };
+    let dir = shared.join("data/wmt19_newsdev2019_kk-en");
+    let (sv, tv) = (lines(&dir.join("kk.txt")), lines(&dir.join("en.txt")));
+    if sv.is_empty() || sv.len() != tv.len() {
+        skip("wmt19_newsdev2019_kk-en (absent from ../shared/data)");
+        return;
+    }
+    // five copies end to end, as the speed benchmark builds its long inputs
+    let five = |v: Vec<String>| -> Vec<String> { (0..5).flat_map(|_| v.iter().cloned()).collect() };
+    let (sv, tv) = (five(sv), five(tv));
+    for mode in [Mode::Clean, Mode::Delete] {
+        let mut rng = Lcg(0x10_4e ^ mode as u64);
+        let (s, t, gold) = make_case(&sv, &tv, mode, &mut rng);
+        let beads = align(&s, &t, Lang::Kk, Lang::En);
+        let mut c = Counts::default();
+        c.add(&gold, &beads);
+        eprintln!("wmt19 kk-en whole set {mode:?}: strict F1 {:.3}", c.f1());
+        assert!(c.f1() >= 0.95, "{mode:?}: strict F1 {:.3} < 0.95", c.f1());
+    }
+}

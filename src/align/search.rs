@@ -528,7 +528,7 @@ impl Searcher<'_> {
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
-        cost.min(self.substitute_cap(a, b))
+        cost.min(self.substitute_cap(s, t, i, j, a, b))
     }
 
     /// Best path through the band, as a list of (source units, target units) bead shapes.
@@ -583,7 +583,7 @@ impl Searcher<'_> {
                         } else {
                             base
                         };
-                        let cap = self.substitute_cap(a, b);
+                        let cap = self.substitute_cap(s, t, i, j, a, b);
                         with_structure = with_structure.min(cap);
                         // shapes are tried in a fixed order and a later one wins only when
                         // strictly cheaper, so skipping one that cannot be cheaper is exact
@@ -631,12 +631,16 @@ impl Searcher<'_> {
 
     /// The most a bead may cost: a sentence on each side at the same place is a loose
     /// translation rather than a deletion next to an insertion, so a 1-1 never costs more than
-    /// the two skips would (less `substitute_margin`); other shapes are not capped.
+    /// the two skips would (less `substitute_margin`); other shapes are not capped. Above level
+    /// 0 a unit stands for several sentences: the cap grows with them as the skips do, or two
+    /// unrelated blocks would cost no more than two unrelated sentences and the coarse path
+    /// (which the finer levels only refine within a band) would wander.
     #[inline]
-    fn substitute_cap(&self, a: usize, b: usize) -> f64 {
+    fn substitute_cap(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
         let c = &self.costs;
         if a == 1 && b == 1 {
-            2.0 * (c.skip + 0.5 * c.sim_weight) - c.substitute_margin
+            let sentences = f64::from(s.count[i - 1] + t.count[j - 1]) / 2.0;
+            sentences * (2.0 * (c.skip + 0.5 * c.sim_weight) - c.substitute_margin)
         } else {
             f64::INFINITY
         }
