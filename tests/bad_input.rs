@@ -101,7 +101,7 @@ fn one_bad_file_among_good_ones_writes_nothing() {
     assert_clean_failure(&run_on(&dir, &out), "b.txt", &out);
 }
 
-fn pipeline_error(toml: &str, needle: &str) {
+fn pipeline_error(toml: impl AsRef<[u8]>, needle: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p.toml");
     std::fs::write(&p, toml).unwrap();
@@ -492,22 +492,10 @@ fn utf32_is_refused_with_advice() {
 
 #[test]
 fn pipeline_file_not_utf8() {
-    let tmp = tempfile::tempdir().unwrap();
-    let p = tmp.path().join("p.toml");
-    std::fs::write(
-        &p,
+    pipeline_error(
         b"name = \"\xe0\xeb\xe0\xf8\"\ninput = \"x\"\noutput = \"o\"\n",
-    )
-    .unwrap();
-    let out = tmp.path().join("out");
-    let o = run(&[
-        "run",
-        p.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert_clean_failure(&o, "p.toml: not UTF-8", &out);
+        "p.toml: not UTF-8",
+    );
 }
 
 #[test]

@@ -450,17 +450,11 @@ impl Scorer {
         for tok in tokens(text) {
             match tok {
                 Token::Number(d) => {
-                    let d = d.trim_start_matches('0');
-                    let d = if d.is_empty() { "0" } else { d };
-                    ids.push(concept(kind::NUMBER, fnv(&[b"n", d.as_bytes()])));
+                    ids.push(number_concept(d));
                     nums += 1;
                 }
                 Token::Mark(c) => {
-                    let mut b = [0u8; 4];
-                    ids.push(concept(
-                        kind::PUNCT,
-                        fnv(&[c.encode_utf8(&mut b).as_bytes()]),
-                    ));
+                    ids.push(mark_concept(c));
                     marks += 1;
                 }
                 Token::Word(w, cap) => {

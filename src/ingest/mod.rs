@@ -22,7 +22,7 @@ pub const TEXT_EXTENSIONS: [&str; 3] = ["txt", "md", "text"];
 /// Expands an input spec (a file, a folder, or a glob) into a sorted list of files.
 pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
     let spec_str = spec.to_string_lossy();
-    let has_glob = spec_str.contains(['*', '?', '[']);
+    let has_glob = is_glob(&spec_str);
     let mut files = Vec::new();
     if has_glob {
         let paths = glob::glob(&spec_str).map_err(|e| {
@@ -271,6 +271,11 @@ pub fn ingest_file(path: &Path, id: String) -> Result<Document> {
     })
 }
 
+/// Whether an input spec (or one component of it) holds glob wildcards.
+fn is_glob(spec: &str) -> bool {
+    spec.contains(['*', '?', '['])
+}
+
 /// The folder document ids are relative to: the input folder itself, or for a glob the folder
 /// before its first wildcard (so `in/**/*.txt` keeps `a/x.txt` and `b/x.txt` apart); none for a
 /// single file.
@@ -278,10 +283,10 @@ pub fn input_root(spec: &Path) -> Option<PathBuf> {
     if spec.is_dir() {
         return Some(spec.to_path_buf());
     }
-    let is_glob =
-        |c: &std::path::Component| c.as_os_str().to_string_lossy().contains(['*', '?', '[']);
     let components: Vec<_> = spec.components().collect();
-    let first_glob = components.iter().position(is_glob)?;
+    let first_glob = components
+        .iter()
+        .position(|c| is_glob(&c.as_os_str().to_string_lossy()))?;
     Some(components[..first_glob].iter().collect())
 }
 
