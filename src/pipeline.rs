@@ -730,7 +730,7 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
         .shards
         .par_iter()
         .map(|shard| {
-            let f = crate::shards::work_shard(p, &plan, shard);
+            let f = crate::shards::work_shard(p, shard);
             pb.inc(1);
             f.map_err(|e| e.error)
         })

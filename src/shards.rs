@@ -456,12 +456,7 @@ fn lang_pair(pair: &str) -> Option<(Lang, Lang)> {
 
 /// Works one shard and returns its fragment (JSONL text). Checks first that every document is
 /// still the one planned.
-pub fn work_shard(
-    p: &Pipeline,
-    plan: &Plan,
-    shard: &Shard,
-) -> std::result::Result<String, ShardError> {
-    let _ = plan;
+pub fn work_shard(p: &Pipeline, shard: &Shard) -> std::result::Result<String, ShardError> {
     let changed: Vec<String> = shard
         .documents
         .par_iter()
@@ -742,7 +737,7 @@ pub fn work(dir: &Path, index: usize, count: usize) -> Result<WorkReport> {
                 retryable: true,
             })
         } else {
-            work_shard(&p, &plan, shard)
+            work_shard(&p, shard)
         };
         let result = result.and_then(|text| {
             crate::fsutil::write_atomic(&fragment_path(dir, &shard.id), text.as_bytes())?;
