@@ -55,11 +55,14 @@ pub struct MiningConfig {
     pub lone_margin: f64,
     /// Export `comparable` units too (otherwise only `parallel` ones).
     pub keep_comparable: bool,
-    /// A bead stands on its own (strong, a lone covered bead, or `comparable`) only when its two
-    /// sides share at least this many distinct anchors (numbers, names, lexicon concepts,
-    /// cognates)... `Это правда.` ↔ `III. Негізгі құқық.` shares one stem and nothing else.
+    /// A short bead (a side under `short_chars` characters) stands on its own (strong, a lone
+    /// covered bead, or `comparable`) only when its sides share at least `min_shared_anchors`
+    /// distinct anchors (numbers, names, lexicon concepts, cognates), or a number ("10 бап" ↔
+    /// "Article 10"), or `short_similarity` of their evidence ("Annotation." ↔ "Аннотация."):
+    /// `Это правда.` ↔ `III. Негізгі құқық.` shares one stem and nothing else. Longer pairs
+    /// placed by their neighbours may share little when the lexicon knows few of their words.
+    pub short_chars: usize,
     pub min_shared_anchors: usize,
-    /// ...or when this share of its evidence matches (a one-word heading and its translation).
     pub short_similarity: f64,
     /// Numbers (digits and months) that one side has and the other lacks: from this many on
     /// (or from one when the sides share none), and when they are at least as many as the
@@ -109,6 +112,7 @@ impl Default for MiningConfig {
             keep_comparable: true,
             min_shared_anchors: 2,
             short_similarity: 0.8,
+            short_chars: 40,
             number_gap: 2,
             label_chars: 16,
             merge_penalty: 0.1,
@@ -134,7 +138,11 @@ impl MiningConfig {
 
     /// Enough shared evidence for a bead to stand on its own (see `min_shared_anchors`).
     pub fn enough_evidence(&self, m: &Mined) -> bool {
-        m.agreement.shared >= self.min_shared_anchors || m.similarity >= self.short_similarity
+        let g = &m.agreement;
+        g.shorter_chars >= self.short_chars
+            || g.shared >= self.min_shared_anchors
+            || g.numbers_shared > 0
+            || m.similarity >= self.short_similarity
     }
 
     /// The two sides disagree on their numbers (see `number_gap`).
@@ -310,6 +318,8 @@ pub struct Agreement {
     /// Distinct names of `names_on_both_sides` on one side only / on both sides.
     pub names_missing: usize,
     pub names_shared: usize,
+    /// Characters of the shorter side.
+    pub shorter_chars: usize,
 }
 
 /// The anchor agreement of two runs; `cross` holds the names both texts have.
@@ -334,6 +344,11 @@ pub fn anchor_agreement(
         numbers_shared: ns,
         names_missing: count(&x, &name) + count(&y, &name) - 2 * ms,
         names_shared: ms,
+        shorter_chars: a
+            .iter()
+            .map(|f| f.chars)
+            .sum::<f32>()
+            .min(b.iter().map(|f| f.chars).sum::<f32>()) as usize,
     }
 }
 
