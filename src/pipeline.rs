@@ -109,6 +109,12 @@ fn one_line(s: &str) -> String {
 
 impl Pipeline {
     pub fn load(path: &Path) -> Result<Pipeline> {
+        if path.is_dir() {
+            return Err(Error::pipeline(
+                path,
+                "is a folder; give the pipeline file itself (e.g. pipelines/alash.toml)",
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::pipeline(
@@ -366,6 +372,13 @@ pub fn ingest_and_segment_file(
         Ok(())
     })?;
     seg.encoding = report.encoding.name();
+    let mut report = report;
+    if seg.sentences.is_empty() {
+        report.warnings.push(format!(
+            "{}: no text left once markup, image names and bare numbers are removed; nothing from it is aligned",
+            path.display()
+        ));
+    }
     Ok((seg, report))
 }
 
@@ -836,6 +849,9 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         }
     }
 
+    // One writer at a time per output folder (see fsutil): a second run waits, then replaces
+    // the whole set.
+    let _lock = crate::fsutil::lock_folder(&p.output)?;
     let mut staged = StagedFiles::new();
     let report = export::write_run(
         &export::ExportInput {

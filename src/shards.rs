@@ -197,6 +197,19 @@ impl Plan {
                 })
             })
             .collect::<Result<_>>()?;
+        let mut ids: BTreeMap<&str, &Path> = BTreeMap::new();
+        for d in &docs {
+            if let Some(first) = ids.insert(&d.id, &d.path) {
+                return Err(Error::Invalid {
+                    path: d.path.clone(),
+                    why: format!(
+                        "has the same document id \"{}\" as {}; rename one of them",
+                        d.id,
+                        first.display()
+                    ),
+                });
+            }
+        }
         let config = config_hash(p);
         let mut shards = Vec::new();
         // segment shards: runs of documents in input order
