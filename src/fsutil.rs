@@ -166,6 +166,16 @@ impl StagedFiles {
 
     /// Writes `bytes` to a temporary file beside `path`.
     pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.stage_with(path, |w| w.write_all(bytes))
+    }
+
+    /// Like `stage`, with the contents written by `fill` through a buffer, so a large output
+    /// never has to exist whole in memory.
+    pub fn stage_with(
+        &mut self,
+        path: &Path,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
         ensure_folder(path.parent().unwrap_or(Path::new(".")))?;
         remove_stale_temps(path);
         let tmp = temp_name(path);
@@ -173,8 +183,12 @@ impl StagedFiles {
         reg.push(tmp.clone());
         self.staged.push((tmp.clone(), path.to_path_buf()));
         // Errors name the file being written, not its temporary name.
-        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::write(path, e))?;
-        f.write_all(bytes).map_err(|e| Error::write(path, e))?;
+        let f = std::fs::File::create(&tmp).map_err(|e| Error::write(path, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+        fill(&mut w).map_err(|e| Error::write(path, e))?;
+        let f = w
+            .into_inner()
+            .map_err(|e| Error::write(path, e.into_error()))?;
         f.sync_all().map_err(|e| Error::write(path, e))?;
         drop(reg);
         std::thread::sleep(stage_delay());

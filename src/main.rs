@@ -34,12 +34,17 @@ fn one_line_usage_error(e: clap::Error) -> ! {
         e.exit();
     }
     let text = e.render().to_string();
+    // The first paragraph of clap's message ("the following required arguments were not
+    // provided:" continues on the next lines), joined into one line.
     let first = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("bad command line");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
+        .trim_start()
+        .split("\n\n")
+        .next()
+        .unwrap_or("bad command line")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = first.strip_prefix("error: ").unwrap_or(&first);
     let sub = std::env::args()
         .nth(1)
         .filter(|a| {
