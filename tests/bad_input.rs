@@ -7,6 +7,12 @@
 //! is not UTF-8, a file that fails mid-read (/proc/self/mem), an output folder that is a file — each refused. Two cases are not refusals, by design, because refusing them
 //! would drop text a user gave: mixed encodings in one file (each line decoded on its own, a
 //! warning, the decision in summary.json) and a 10 MB line (cut into pieces with a warning).
+//!
+//! Third session, beyond that (see the section at the end): BOM-only and whitespace-only files,
+//! markup-only files (warned), UTF-16 without BOM / odd length / lone surrogates, CR-only line
+//! ends, non-UTF-8 file names and colliding ids, the output folder inside the input, symlink
+//! loops and deep folders, many tiny files, hand-written pipeline files (empty, BOM, CRLF,
+//! duplicate keys, upper-case codes, a folder), bad command lines, `--threads 0`, a full disk.
 
 mod common;
 use common::*;
