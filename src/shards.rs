@@ -12,9 +12,10 @@
 //! - `align`: one language pair over one or more alignment scopes. A scope is the set of
 //!   documents passage matching may link: the whole corpus, or one folder with
 //!   `[scale] match_within = "folder"`. Candidate generation, margins and the induced lexicon are
-//!   learnt inside a scope, so scopes are independent units; an align shard re-reads and
-//!   segments its scopes' documents itself (a few per cent of its time) rather than waiting
-//!   for the segment shards. Its fragment holds the scope's units and passage links.
+//!   learnt inside a scope, so scopes are independent units; a `work`ed align shard re-reads
+//!   and segments its scopes' documents itself rather than waiting for the segment shards
+//!   (`tilmash run` hands it the segment shards' documents in memory instead: same function,
+//!   same sentences). Its fragment holds the scope's units and passage links.
 //!
 //! Sizing groups whole units (documents, scopes) by estimated seconds; it never changes what a
 //! unit yields, so the outputs do not depend on the shard size either.
