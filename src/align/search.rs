@@ -33,6 +33,10 @@ pub struct SearchCosts {
     pub band: usize,
     /// A level with at most this many DP cells is searched in full.
     pub full_cells: usize,
+    /// Length cost: weight and width (in standard deviations) of the wide component of the
+    /// length model (`Scorer::length_cost_mixed`); weight 0 is the plain Gale–Church cost.
+    pub length_tail_weight: f64,
+    pub length_tail_width: f64,
 }
 
 /// One level of the pyramid: sentences (or merged runs of them) of one side.
@@ -492,6 +496,13 @@ impl Searcher<'_> {
         }
     }
 
+    #[inline]
+    fn length_cost(&self, ls: f32, lt: f32) -> f64 {
+        let c = &self.costs;
+        self.scorer
+            .length_cost_mixed(ls, lt, c.length_tail_weight, c.length_tail_width)
+    }
+
     /// Cost of the bead of source units i-a..i and target units j-b..j.
     #[inline]
     pub fn bead_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
@@ -524,7 +535,7 @@ impl Searcher<'_> {
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
         let mut cost =
-            self.shape_cost(a, b) + c.length_weight * self.scorer.length_cost(ls, lt) + sim_cost;
+            self.shape_cost(a, b) + c.length_weight * self.length_cost(ls, lt) + sim_cost;
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
@@ -660,7 +671,7 @@ impl Searcher<'_> {
     fn base_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        self.shape_cost(a, b) + self.costs.length_weight * self.scorer.length_cost(ls, lt)
+        self.shape_cost(a, b) + self.costs.length_weight * self.length_cost(ls, lt)
     }
 
     /// The evidence term of `bead_cost_with` (`uncovered`, with cached matches).
