@@ -101,6 +101,26 @@ impl Level {
         self.wd[d as usize]
     }
 
+    /// Drops from each unit the concepts that no unit of the other side has: they never match,
+    /// and a match adds nothing for them, so every matched weight (a sum in ascending concept
+    /// order of the matched concepts' weights) is bit-identical with or without them. At 20,000
+    /// sentences per side about half the concepts of level 0 and two thirds above it are such.
+    /// Coarser levels are made from the full lists first.
+    fn keep_shared(s: &mut Level, t: &mut Level) {
+        let present = |l: &Level| {
+            let mut p = vec![false; l.wd.len()];
+            l.ids.iter().flatten().for_each(|&d| p[d as usize] = true);
+            p
+        };
+        let (ps, pt) = (present(s), present(t));
+        s.ids
+            .par_iter_mut()
+            .for_each(|x| x.retain(|&d| pt[d as usize]));
+        t.ids
+            .par_iter_mut()
+            .for_each(|x| x.retain(|&d| ps[d as usize]));
+    }
+
     /// Merges neighbours pairwise: unit k of the result is units 2k and 2k+1.
     fn coarsen(&self) -> Level {
         let n = self.len();
@@ -856,7 +876,8 @@ impl Searcher<'_> {
         ft: &[SentenceFeatures],
         shapes: &[(usize, usize)],
     ) -> Vec<(usize, usize)> {
-        let (s, t) = Level::pair(fs, ft, self.scorer.kind_weights());
+        let (mut s, mut t) = Level::pair(fs, ft, self.scorer.kind_weights());
+        Level::keep_shared(&mut s, &mut t);
         let mut path = vec![(0usize, 0usize)];
         let (mut i, mut j) = (0, 0);
         for &(a, b) in shapes {
@@ -881,6 +902,9 @@ impl Searcher<'_> {
             let next = (s.coarsen(), t.coarsen());
             levels.push(next);
         }
+        levels
+            .iter_mut()
+            .for_each(|(s, t)| Level::keep_shared(s, t));
         let mut shapes: Option<Vec<(usize, usize)>> = None;
         let lengths = LengthMemo::new(self.scorer);
         while let Some((s, t)) = levels.pop() {
