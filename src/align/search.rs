@@ -541,9 +541,8 @@ impl<'a> LengthMemo<'a> {
     }
 }
 
-/// The beads with both sides whose costs are computed ahead of the DP, and their place in
-/// `SHAPES`.
-const PAIR_SHAPES: [(usize, usize); 4] = [(1, 1), (2, 1), (1, 2), (2, 2)];
+/// The beads with both sides whose costs are computed ahead of the DP (1-1, 2-1, 1-2, 2-2):
+/// their slot in a cell's costs, by place in `SHAPES` (9: computed in the DP).
 const PAIR_SLOT: [usize; 9] = [0, 9, 9, 1, 2, 3, 9, 9, 9];
 
 pub struct Searcher<'a> {
@@ -727,7 +726,7 @@ impl Searcher<'_> {
         cost.min(self.substitute_cap(s, t, i, j, a, b))
     }
 
-    /// Costs of the `PAIR_SHAPES` beads ending at each band cell of `rows` (infinite where the
+    /// Costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each band cell of `rows` (infinite where the
     /// bead would start outside the band), in band order from the first cell of `rows`. Blocks
     /// of rows are computed in parallel, each cell alone, so the values do not depend on the
     /// thread count; the DP adds them to the cost of the path before the bead exactly as it
@@ -757,19 +756,96 @@ impl Searcher<'_> {
         }
         blocks.into_par_iter().for_each(|(r0, r1, out)| {
             let base = band.off[r0];
-            for i in r0..r1 {
-                for j in band.lo[i]..=band.hi[i] {
-                    let cell = &mut out[band.off[i] + j - band.lo[i] - base];
-                    for (slot, &(a, b)) in PAIR_SHAPES.iter().enumerate() {
-                        if a > i || b > j || band.index(i - a, j - b).is_none() {
-                            continue;
-                        }
-                        cell[slot] = self.pair_cost(s, t, i, j, a, b, mt, lengths);
-                    }
+            for i in r0.max(1)..r1 {
+                for j in band.lo[i].max(1)..=band.hi[i] {
+                    out[band.off[i] + j - band.lo[i] - base] =
+                        self.cell_costs(s, t, band, i, j, mt, lengths);
                 }
             }
         });
         out
+    }
+
+    /// The costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at cell (i, j), i, j ≥ 1 (infinite for one that
+    /// would start outside the band): `pair_cost` of each, with the evidence terms the shapes
+    /// share computed once and summed in `sim_cost`'s order, so each is bit-identical.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn cell_costs(
+        &self,
+        s: &Level,
+        t: &Level,
+        band: &Band,
+        i: usize,
+        j: usize,
+        mt: &Matches,
+        lengths: &LengthMemo,
+    ) -> [f64; 4] {
+        let c = &self.costs;
+        let cov = |m: f32, wt: f32| {
+            if wt > 0.0 {
+                (m / wt).min(1.0) as f64
+            } else {
+                0.0
+            }
+        };
+        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
+        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        let open = |a: usize, b: usize| a <= i && b <= j && band.index(i - a, j - b).is_some();
+        let finish = |a: usize, b: usize, out: f64| {
+            let ls: f32 = s.chars[i - a..i].iter().sum();
+            let lt: f32 = t.chars[j - b..j].iter().sum();
+            let base = self.shape_cost(a, b) + c.length_weight * lengths.cost(ls, lt);
+            let mut cost = base + c.sim_weight * out / 2.0;
+            if s.para[i - a] != t.para[j - b] {
+                cost += c.structure;
+            }
+            cost.min(self.substitute_cap(s, t, i, j, a, b))
+        };
+        let mut costs = [f64::INFINITY; 4];
+        let p = mt.pair(i - 1, j - 1);
+        let (src1, tgt1) = (src(i - 1, p), tgt(j - 1, p));
+        if open(1, 1) {
+            let mut out = 0.0;
+            out += src1;
+            out += tgt1;
+            costs[0] = finish(1, 1, out);
+        }
+        let (open21, open22) = (open(2, 1), open(2, 2));
+        let tgt1_of_two = if open21 || open22 {
+            tgt(j - 1, mt.two_one(i, j))
+        } else {
+            0.0
+        };
+        if open21 {
+            let mut out = 0.0;
+            out += src(i - 2, mt.pair(i - 2, j - 1));
+            out += src1;
+            out += tgt1_of_two;
+            costs[1] = finish(2, 1, out);
+        }
+        let open12 = open(1, 2);
+        let src1_of_two = if open12 || open22 {
+            src(i - 1, mt.one_two(i, j))
+        } else {
+            0.0
+        };
+        if open12 {
+            let mut out = 0.0;
+            out += src1_of_two;
+            out += tgt(j - 2, mt.pair(i - 1, j - 2));
+            out += tgt1;
+            costs[2] = finish(1, 2, out);
+        }
+        if open22 {
+            let mut out = 0.0;
+            out += src(i - 2, mt.one_two(i - 1, j));
+            out += src1_of_two;
+            out += tgt(j - 2, mt.two_one(i, j - 1));
+            out += tgt1_of_two;
+            costs[3] = finish(2, 2, out);
+        }
+        costs
     }
 
     /// The most a bead may cost: a sentence on each side at the same place is a loose
