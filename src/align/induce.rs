@@ -41,22 +41,88 @@ pub struct InduceParams {
     pub max_beads: usize,
 }
 
-/// Model 1 t(f|e) over compact word numbers, with a NULL word (index 0 of `e`). Every
-/// (e, f) pair gets a slot number once, so the EM loops run over plain vectors.
-fn model1(pairs: &[(Vec<u32>, Vec<u32>)], iterations: usize) -> Fast<(u32, u32), f32> {
-    let mut slot: Fast<(u32, u32), u32> = Fast::default();
-    let mut slot_e: Vec<u32> = Vec::new();
-    // per pair, per target word: the slots of (NULL, e1, e2, ...)
+/// The (source stem, target stem) pairs that co-occur in the beads, numbered once, and per bead
+/// the number of each of its (x, y) pairs (row by source word): both directions of Model 1 and
+/// the co-occurrence counts read them instead of hashing every pair three times.
+struct Pairs {
+    /// (x, y) of each pair number.
+    keys: Vec<(u32, u32)>,
+    /// Beads in which the pair co-occurs, counted once per (x, y) occurrence.
+    count: Vec<u32>,
+    /// Per bead, its |a|·|b| pair numbers, row-major by source word; `at[k]` starts bead k.
+    ids: Vec<u32>,
+    at: Vec<usize>,
+}
+
+impl Pairs {
+    fn new(corpus: &[(Vec<u32>, Vec<u32>)]) -> Pairs {
+        let mut number: Fast<u64, u32> = Fast::default();
+        let mut out = Pairs {
+            keys: Vec::new(),
+            count: Vec::new(),
+            ids: Vec::new(),
+            at: Vec::with_capacity(corpus.len() + 1),
+        };
+        for (a, b) in corpus {
+            out.at.push(out.ids.len());
+            for &x in a {
+                for &y in b {
+                    let next = out.keys.len() as u32;
+                    let k = *number
+                        .entry((u64::from(x) << 32) | u64::from(y))
+                        .or_insert(next);
+                    if k == next {
+                        out.keys.push((x, y));
+                        out.count.push(0);
+                    }
+                    out.count[k as usize] += 1;
+                    out.ids.push(k);
+                }
+            }
+        }
+        out.at.push(out.ids.len());
+        out
+    }
+}
+
+/// Model 1 t(f|e) in one direction, with a NULL word, over the numbered pairs: slot p < |pairs|
+/// is pair p read as (e, f) (`forward`: e = x, f = y; else e = y, f = x); slot |pairs| + f is
+/// (NULL, f). Returns t per pair. The rows, their order and every sum are those of a Model 1 over
+/// the beads with e's words before f's, so the values do not depend on the numbering.
+fn model1(
+    corpus: &[(Vec<u32>, Vec<u32>)],
+    pairs: &Pairs,
+    forward: bool,
+    iterations: usize,
+) -> Vec<f32> {
+    let np = pairs.keys.len();
+    let nf = corpus
+        .iter()
+        .flat_map(|(a, b)| if forward { b } else { a })
+        .copied()
+        .max()
+        .unwrap_or(0) as usize
+        + 1;
+    // e of each slot (0 for NULL)
+    let slot_e: Vec<u32> = pairs
+        .keys
+        .iter()
+        .map(|&(x, y)| if forward { x } else { y })
+        .chain(std::iter::repeat_n(0, nf))
+        .collect();
+    // per bead, per f word: the slots of (NULL, e1, e2, ...)
     let mut links: Vec<u32> = Vec::new();
-    for (e, f) in pairs {
-        for &fw in f {
-            for &ew in std::iter::once(&0).chain(e) {
-                let next = slot_e.len() as u32;
-                let k = *slot.entry((ew, fw)).or_insert_with(|| {
-                    slot_e.push(ew);
-                    next
-                });
-                links.push(k);
+    for (k, (a, b)) in corpus.iter().enumerate() {
+        let ids = &pairs.ids[pairs.at[k]..pairs.at[k + 1]];
+        if forward {
+            for (l, &y) in b.iter().enumerate() {
+                links.push((np + y as usize) as u32);
+                links.extend((0..a.len()).map(|r| ids[r * b.len() + l]));
+            }
+        } else {
+            for (r, &x) in a.iter().enumerate() {
+                links.push((np + x as usize) as u32);
+                links.extend_from_slice(&ids[r * b.len()..(r + 1) * b.len()]);
             }
         }
     }
@@ -68,7 +134,8 @@ fn model1(pairs: &[(Vec<u32>, Vec<u32>)], iterations: usize) -> Fast<(u32, u32),
         count.iter_mut().for_each(|x| *x = 0.0);
         total.iter_mut().for_each(|x| *x = 0.0);
         let mut at = 0;
-        for (e, f) in pairs {
+        for (a, b) in corpus {
+            let (e, f) = if forward { (a, b) } else { (b, a) };
             let width = e.len() + 1;
             for _ in f {
                 let row = &links[at..at + width];
@@ -85,9 +152,8 @@ fn model1(pairs: &[(Vec<u32>, Vec<u32>)], iterations: usize) -> Fast<(u32, u32),
             *v = count[k] / total[slot_e[k] as usize].max(1e-9);
         }
     }
-    slot.into_iter()
-        .map(|(key, k)| (key, t[k as usize]))
-        .collect()
+    t.truncate(np);
+    t
 }
 
 /// Induces stem pairs from parallel bags of stem numbers (source stems, target stems).
@@ -96,20 +162,20 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
     let step = beads.len().div_ceil(p.max_beads.max(1)).max(1);
     let chosen: Vec<&(&[u32], &[u32])> = beads.iter().step_by(step).collect();
     // compact numbering (1-based; 0 is NULL) of stems seen at least twice
-    let mut freq_s: HashMap<u32, u32> = HashMap::new();
-    let mut freq_t: HashMap<u32, u32> = HashMap::new();
+    let mut freq_s: Fast<u32, u32> = Fast::default();
+    let mut freq_t: Fast<u32, u32> = Fast::default();
     for (s, t) in &chosen {
         s.iter().for_each(|x| *freq_s.entry(*x).or_default() += 1);
         t.iter().for_each(|x| *freq_t.entry(*x).or_default() += 1);
     }
-    let index = |freq: &HashMap<u32, u32>| {
+    let index = |freq: &Fast<u32, u32>| {
         let mut keys: Vec<u32> = freq
             .iter()
             .filter(|(_, &c)| c >= p.min_count)
             .map(|(&k, _)| k)
             .collect();
         keys.sort_unstable();
-        let map: HashMap<u32, u32> = keys
+        let map: Fast<u32, u32> = keys
             .iter()
             .enumerate()
             .map(|(i, &k)| (k, i as u32 + 1))
@@ -119,33 +185,27 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
     let (keys_s, map_s) = index(&freq_s);
     let (keys_t, map_t) = index(&freq_t);
     let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(chosen.len());
-    let mut cooc: Fast<(u32, u32), u32> = Fast::default();
     for (s, t) in &chosen {
         let a: Vec<u32> = s.iter().filter_map(|x| map_s.get(x).copied()).collect();
         let b: Vec<u32> = t.iter().filter_map(|x| map_t.get(x).copied()).collect();
         if a.is_empty() || b.is_empty() {
             continue;
         }
-        for &x in &a {
-            for &y in &b {
-                *cooc.entry((x, y)).or_default() += 1;
-            }
-        }
         corpus.push((a, b));
     }
-    let fwd = model1(&corpus, p.iterations);
-    let swapped: Vec<(Vec<u32>, Vec<u32>)> =
-        corpus.iter().map(|(a, b)| (b.clone(), a.clone())).collect();
-    drop(corpus);
-    let bwd = model1(&swapped, p.iterations);
-    let mut kept: Vec<(u32, u32)> = cooc
-        .iter()
-        .filter(|(&(x, y), &c)| {
-            c >= p.min_count
-                && fwd.get(&(x, y)).copied().unwrap_or(0.0) as f64 >= p.min_prob
-                && bwd.get(&(y, x)).copied().unwrap_or(0.0) as f64 >= p.min_prob
+    let pairs = Pairs::new(&corpus);
+    // the two directions are independent: in parallel
+    let (fwd, bwd) = rayon::join(
+        || model1(&corpus, &pairs, true, p.iterations),
+        || model1(&corpus, &pairs, false, p.iterations),
+    );
+    let mut kept: Vec<(u32, u32)> = (0..pairs.keys.len())
+        .filter(|&k| {
+            pairs.count[k] >= p.min_count
+                && fwd[k] as f64 >= p.min_prob
+                && bwd[k] as f64 >= p.min_prob
         })
-        .map(|(&k, _)| k)
+        .map(|k| pairs.keys[k])
         .collect();
     kept.sort_unstable();
     let mut lex = InducedLexicon::default();
@@ -161,6 +221,133 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The induction as first written (hash maps for every pair), kept to check that the
+    /// numbered pairs give the same lexicon.
+    mod reference {
+        use super::super::*;
+
+        /// Model 1 t(f|e) over compact word numbers, with a NULL word (index 0 of `e`). Every
+        /// (e, f) pair gets a slot number once, so the EM loops run over plain vectors.
+        fn model1(pairs: &[(Vec<u32>, Vec<u32>)], iterations: usize) -> Fast<(u32, u32), f32> {
+            let mut slot: Fast<(u32, u32), u32> = Fast::default();
+            let mut slot_e: Vec<u32> = Vec::new();
+            // per pair, per target word: the slots of (NULL, e1, e2, ...)
+            let mut links: Vec<u32> = Vec::new();
+            for (e, f) in pairs {
+                for &fw in f {
+                    for &ew in std::iter::once(&0).chain(e) {
+                        let next = slot_e.len() as u32;
+                        let k = *slot.entry((ew, fw)).or_insert_with(|| {
+                            slot_e.push(ew);
+                            next
+                        });
+                        links.push(k);
+                    }
+                }
+            }
+            let ne = slot_e.iter().copied().max().unwrap_or(0) as usize + 1;
+            let mut t = vec![1f32; slot_e.len()];
+            let mut count = vec![0f32; slot_e.len()];
+            let mut total = vec![0f32; ne];
+            for _ in 0..iterations {
+                count.iter_mut().for_each(|x| *x = 0.0);
+                total.iter_mut().for_each(|x| *x = 0.0);
+                let mut at = 0;
+                for (e, f) in pairs {
+                    let width = e.len() + 1;
+                    for _ in f {
+                        let row = &links[at..at + width];
+                        let z: f32 = row.iter().map(|&k| t[k as usize]).sum();
+                        for &k in row {
+                            let c = t[k as usize] / z.max(1e-30);
+                            count[k as usize] += c;
+                            total[slot_e[k as usize] as usize] += c;
+                        }
+                        at += width;
+                    }
+                }
+                for (k, v) in t.iter_mut().enumerate() {
+                    *v = count[k] / total[slot_e[k] as usize].max(1e-9);
+                }
+            }
+            slot.into_iter()
+                .map(|(key, k)| (key, t[k as usize]))
+                .collect()
+        }
+
+        /// Induces stem pairs from parallel bags of stem numbers (source stems, target stems).
+        /// Concept numbers of the result start at `first_concept`.
+        pub(super) fn induce(
+            beads: &[(&[u32], &[u32])],
+            p: InduceParams,
+            first_concept: u32,
+        ) -> InducedLexicon {
+            let step = beads.len().div_ceil(p.max_beads.max(1)).max(1);
+            let chosen: Vec<&(&[u32], &[u32])> = beads.iter().step_by(step).collect();
+            // compact numbering (1-based; 0 is NULL) of stems seen at least twice
+            let mut freq_s: HashMap<u32, u32> = HashMap::new();
+            let mut freq_t: HashMap<u32, u32> = HashMap::new();
+            for (s, t) in &chosen {
+                s.iter().for_each(|x| *freq_s.entry(*x).or_default() += 1);
+                t.iter().for_each(|x| *freq_t.entry(*x).or_default() += 1);
+            }
+            let index = |freq: &HashMap<u32, u32>| {
+                let mut keys: Vec<u32> = freq
+                    .iter()
+                    .filter(|(_, &c)| c >= p.min_count)
+                    .map(|(&k, _)| k)
+                    .collect();
+                keys.sort_unstable();
+                let map: HashMap<u32, u32> = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &k)| (k, i as u32 + 1))
+                    .collect();
+                (keys, map)
+            };
+            let (keys_s, map_s) = index(&freq_s);
+            let (keys_t, map_t) = index(&freq_t);
+            let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(chosen.len());
+            let mut cooc: Fast<(u32, u32), u32> = Fast::default();
+            for (s, t) in &chosen {
+                let a: Vec<u32> = s.iter().filter_map(|x| map_s.get(x).copied()).collect();
+                let b: Vec<u32> = t.iter().filter_map(|x| map_t.get(x).copied()).collect();
+                if a.is_empty() || b.is_empty() {
+                    continue;
+                }
+                for &x in &a {
+                    for &y in &b {
+                        *cooc.entry((x, y)).or_default() += 1;
+                    }
+                }
+                corpus.push((a, b));
+            }
+            let fwd = model1(&corpus, p.iterations);
+            let swapped: Vec<(Vec<u32>, Vec<u32>)> =
+                corpus.iter().map(|(a, b)| (b.clone(), a.clone())).collect();
+            drop(corpus);
+            let bwd = model1(&swapped, p.iterations);
+            let mut kept: Vec<(u32, u32)> = cooc
+                .iter()
+                .filter(|(&(x, y), &c)| {
+                    c >= p.min_count
+                        && fwd.get(&(x, y)).copied().unwrap_or(0.0) as f64 >= p.min_prob
+                        && bwd.get(&(y, x)).copied().unwrap_or(0.0) as f64 >= p.min_prob
+                })
+                .map(|(&k, _)| k)
+                .collect();
+            kept.sort_unstable();
+            let mut lex = InducedLexicon::default();
+            for (n, (x, y)) in kept.iter().enumerate() {
+                let c = first_concept.wrapping_add(n as u32);
+                lex.src.entry(keys_s[*x as usize - 1]).or_default().push(c);
+                lex.tgt.entry(keys_t[*y as usize - 1]).or_default().push(c);
+            }
+            lex.pairs = kept.len();
+            lex
+        }
+    }
 
     #[test]
     fn learns_word_pairs_from_co_occurrence() {
@@ -188,5 +375,49 @@ mod tests {
         assert_eq!(lex.src[&1], lex.tgt[&11]);
         assert_eq!(lex.src[&3], lex.tgt[&13]);
         assert_ne!(lex.src[&1], lex.tgt[&12]);
+    }
+
+    /// The numbered pairs and the parallel directions give the lexicon of the plain Model 1, on
+    /// bags with repeated stems, stems seen once and beads that lose a side.
+    #[test]
+    fn same_lexicon_as_the_reference() {
+        let mut state = 12345u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let data: Vec<(Vec<u32>, Vec<u32>)> = (0..3000)
+            .map(|_| {
+                let len = 1 + next(12) as usize;
+                let a: Vec<u32> = (0..len).map(|_| next(400) as u32 * 3).collect();
+                let mut b: Vec<u32> = Vec::new();
+                for &x in &a {
+                    if next(5) != 0 {
+                        b.push(100_000 + x / 3 + next(2) as u32);
+                    }
+                }
+                b.extend((0..next(3)).map(|_| 200_000 + next(1000) as u32));
+                (a, b)
+            })
+            .collect();
+        let beads: Vec<(&[u32], &[u32])> = data
+            .iter()
+            .map(|(a, b)| (a.as_slice(), b.as_slice()))
+            .collect();
+        for (iterations, max_beads) in [(5, 12_000), (3, 1000)] {
+            let p = InduceParams {
+                iterations,
+                min_prob: 0.2,
+                min_count: 2,
+                max_beads,
+            };
+            let (new, old) = (induce(&beads, p, 7), reference::induce(&beads, p, 7));
+            assert!(new.pairs > 100, "{}", new.pairs);
+            assert_eq!(new.pairs, old.pairs);
+            assert_eq!(new.src, old.src);
+            assert_eq!(new.tgt, old.tgt);
+        }
     }
 }
