@@ -110,42 +110,32 @@ fn model1(
         .map(|&(x, y)| if forward { x } else { y })
         .chain(std::iter::repeat_n(0, nf))
         .collect();
-    // per bead, per f word: the slots of (NULL, e1, e2, ...)
-    let mut links: Vec<u32> = Vec::new();
-    for (k, (a, b)) in corpus.iter().enumerate() {
-        let ids = &pairs.ids[pairs.at[k]..pairs.at[k + 1]];
-        if forward {
-            for (l, &y) in b.iter().enumerate() {
-                links.push((np + y as usize) as u32);
-                links.extend((0..a.len()).map(|r| ids[r * b.len() + l]));
-            }
-        } else {
-            for (r, &x) in a.iter().enumerate() {
-                links.push((np + x as usize) as u32);
-                links.extend_from_slice(&ids[r * b.len()..(r + 1) * b.len()]);
-            }
-        }
-    }
     let ne = slot_e.iter().copied().max().unwrap_or(0) as usize + 1;
     let mut t = vec![1f32; slot_e.len()];
     let mut count = vec![0f32; slot_e.len()];
     let mut total = vec![0f32; ne];
+    // per f word: the slots of (NULL, e1, e2, ...), read from the bead's pair numbers
+    let mut row: Vec<u32> = Vec::new();
     for _ in 0..iterations {
         count.iter_mut().for_each(|x| *x = 0.0);
         total.iter_mut().for_each(|x| *x = 0.0);
-        let mut at = 0;
-        for (a, b) in corpus {
-            let (e, f) = if forward { (a, b) } else { (b, a) };
-            let width = e.len() + 1;
-            for _ in f {
-                let row = &links[at..at + width];
+        for (k, (a, b)) in corpus.iter().enumerate() {
+            let ids = &pairs.ids[pairs.at[k]..pairs.at[k + 1]];
+            let f = if forward { b } else { a };
+            for (l, &fw) in f.iter().enumerate() {
+                row.clear();
+                row.push((np + fw as usize) as u32);
+                if forward {
+                    row.extend((0..a.len()).map(|r| ids[r * b.len() + l]));
+                } else {
+                    row.extend_from_slice(&ids[l * b.len()..(l + 1) * b.len()]);
+                }
                 let z: f32 = row.iter().map(|&k| t[k as usize]).sum();
-                for &k in row {
+                for &k in &row {
                     let c = t[k as usize] / z.max(1e-30);
                     count[k as usize] += c;
                     total[slot_e[k as usize] as usize] += c;
                 }
-                at += width;
             }
         }
         for (k, v) in t.iter_mut().enumerate() {
