@@ -609,18 +609,17 @@ impl Searcher<'_> {
     fn run(&self, s: &Level, t: &Level, band: &Band, lengths: &LengthMemo) -> Vec<(usize, usize)> {
         let (n, m) = (s.len(), t.len());
         let cells = band.cells();
-        let mut cost = vec![f32::INFINITY; cells];
         let mut back = vec![u8::MAX; cells];
+        // the cost of the best path to each cell, for the last four rows only (a bead spans at
+        // most three): row r at `cost[r % 4]`, from column band.lo[r]
+        let mut cost: [Vec<f32>; 4] = Default::default();
         let max_shape = if self.costs.merge31.is_finite() { 8 } else { 6 };
         // the evidence term of a bead is never negative, so a partial cost bounds the bead's
         let prune = self.costs.sim_weight >= 0.0;
-        if let Some(k) = band.index(0, 0) {
-            cost[k] = 0.0;
-        }
         // a block of rows at a time, with the matches of its rows and the row before, and the
         // costs of its beads with both sides (each depends on its cell only: computed in
         // parallel, the same values at any thread count)
-        const BLOCK: usize = 4096;
+        const BLOCK: usize = 1024;
         let mut mt = Matches::new(s, t, band, 0..0);
         let mut pair_costs: Vec<[f64; 4]> = Vec::new();
         let mut block_start = 0;
@@ -629,11 +628,23 @@ impl Searcher<'_> {
                 let rows = i.saturating_sub(1)..(i + BLOCK).min(n + 1);
                 mt = Matches::new(s, t, band, rows);
                 block_start = i;
-                pair_costs = self.pair_costs(s, t, band, &mt, i..(i + BLOCK).min(n + 1), lengths);
+                self.pair_costs(
+                    s,
+                    t,
+                    band,
+                    &mt,
+                    i..(i + BLOCK).min(n + 1),
+                    lengths,
+                    &mut pair_costs,
+                );
             }
             let row_base = band.off[i] - band.off[block_start];
+            let mut row = std::mem::take(&mut cost[i % 4]);
+            row.clear();
+            row.resize(band.hi[i] + 1 - band.lo[i], f32::INFINITY);
             for j in band.lo[i]..=band.hi[i] {
                 if i == 0 && j == 0 {
+                    row[0] = 0.0;
                     continue;
                 }
                 let here = &pair_costs[row_base + j - band.lo[i]];
@@ -643,10 +654,15 @@ impl Searcher<'_> {
                     if a > i || b > j {
                         continue;
                     }
-                    let Some(p) = band.index(i - a, j - b) else {
+                    let (r, c) = (i - a, j - b);
+                    if c < band.lo[r] || c > band.hi[r] {
                         continue;
-                    };
-                    let prev = cost[p] as f64;
+                    }
+                    let prev = if a == 0 {
+                        row[c - band.lo[r]]
+                    } else {
+                        cost[r % 4][c - band.lo[r]]
+                    } as f64;
                     if !prev.is_finite() {
                         continue;
                     }
@@ -675,11 +691,10 @@ impl Searcher<'_> {
                         arg = k as u8;
                     }
                 }
-                if let Some(x) = band.index(i, j) {
-                    cost[x] = best as f32;
-                    back[x] = arg;
-                }
+                row[j - band.lo[i]] = best as f32;
+                back[band.off[i] + j - band.lo[i]] = arg;
             }
+            cost[i % 4] = row;
         }
         let mut shapes = Vec::new();
         let (mut i, mut j) = (n, m);
@@ -727,7 +742,8 @@ impl Searcher<'_> {
     }
 
     /// Costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each band cell of `rows` (infinite where the
-    /// bead would start outside the band), in band order from the first cell of `rows`. Blocks
+    /// bead would start outside the band), in band order from the first cell of `rows`, into
+    /// `out` (reused from block to block). Blocks
     /// of rows are computed in parallel, each cell alone, so the values do not depend on the
     /// thread count; the DP adds them to the cost of the path before the bead exactly as it
     /// would add a bead cost computed in place.
@@ -739,8 +755,13 @@ impl Searcher<'_> {
         mt: &Matches,
         rows: std::ops::Range<usize>,
         lengths: &LengthMemo,
-    ) -> Vec<[f64; 4]> {
-        let mut out = vec![[f64::INFINITY; 4]; band.off[rows.end] - band.off[rows.start]];
+        out: &mut Vec<[f64; 4]>,
+    ) {
+        out.clear();
+        out.resize(
+            band.off[rows.end] - band.off[rows.start],
+            [f64::INFINITY; 4],
+        );
         const CHUNK: usize = 256;
         let mut blocks = Vec::with_capacity(rows.len() / CHUNK + 1);
         {
@@ -763,7 +784,6 @@ impl Searcher<'_> {
                 }
             }
         });
-        out
     }
 
     /// The costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at cell (i, j), i, j ≥ 1 (infinite for one that
