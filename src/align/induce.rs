@@ -55,34 +55,72 @@ struct Pairs {
 }
 
 impl Pairs {
-    fn new(corpus: &[(Vec<u32>, Vec<u32>)]) -> Pairs {
-        let mut number: Fast<u64, u32> = Fast::default();
+    /// Numbers the pairs source word by source word (`a` words in 1..=ns, `b` words in 1..=nt):
+    /// the rows of one x are visited together, and a stamp per target word says whether (x, y)
+    /// has its number yet, so no hash table is probed and the pairs of one x are numbered
+    /// together (which keeps Model 1's look-ups near each other).
+    fn new(corpus: &[(Vec<u32>, Vec<u32>)], ns: usize, nt: usize) -> Pairs {
+        let mut at = Vec::with_capacity(corpus.len() + 1);
+        let mut total = 0;
+        for (a, b) in corpus {
+            at.push(total);
+            total += a.len() * b.len();
+        }
+        at.push(total);
+        // the rows (bead, place in a) of each source word, by counting sort
+        let mut start = vec![0usize; ns + 2];
+        for (a, _) in corpus {
+            for &x in a {
+                start[x as usize + 1] += 1;
+            }
+        }
+        for x in 1..start.len() {
+            start[x] += start[x - 1];
+        }
+        let mut rows = vec![(0u32, 0u32); start[ns + 1]];
+        let mut next = start.clone();
+        for (k, (a, _)) in corpus.iter().enumerate() {
+            for (r, &x) in a.iter().enumerate() {
+                rows[next[x as usize]] = (k as u32, r as u32);
+                next[x as usize] += 1;
+            }
+        }
         let mut out = Pairs {
             keys: Vec::new(),
             count: Vec::new(),
-            ids: Vec::new(),
-            at: Vec::with_capacity(corpus.len() + 1),
+            ids: vec![0; total],
+            at,
         };
-        for (a, b) in corpus {
-            out.at.push(out.ids.len());
-            for &x in a {
-                for &y in b {
-                    let next = out.keys.len() as u32;
-                    let k = *number
-                        .entry((u64::from(x) << 32) | u64::from(y))
-                        .or_insert(next);
-                    if k == next {
-                        out.keys.push((x, y));
+        let mut stamp = vec![u32::MAX; nt + 1];
+        let mut number = vec![0u32; nt + 1];
+        for x in 0..=ns {
+            for &(k, r) in &rows[start[x]..start[x + 1]] {
+                let b = &corpus[k as usize].1;
+                let base = out.at[k as usize] + r as usize * b.len();
+                for (l, &y) in b.iter().enumerate() {
+                    let y = y as usize;
+                    if stamp[y] != x as u32 {
+                        stamp[y] = x as u32;
+                        number[y] = out.keys.len() as u32;
+                        out.keys.push((x as u32, y as u32));
                         out.count.push(0);
                     }
-                    out.count[k as usize] += 1;
-                    out.ids.push(k);
+                    out.count[number[y] as usize] += 1;
+                    out.ids[base + l] = number[y];
                 }
             }
         }
-        out.at.push(out.ids.len());
         out
     }
+}
+
+/// A slot of Model 1: its probability, its expected count in the running iteration and its e
+/// word, side by side so a link touches one cache line.
+#[derive(Clone, Copy)]
+struct Slot {
+    t: f32,
+    count: f32,
+    e: u32,
 }
 
 /// Model 1 t(f|e) in one direction, with a NULL word, over the numbered pairs: slot p < |pairs|
@@ -104,20 +142,23 @@ fn model1(
         .unwrap_or(0) as usize
         + 1;
     // e of each slot (0 for NULL)
-    let slot_e: Vec<u32> = pairs
+    let mut slots: Vec<Slot> = pairs
         .keys
         .iter()
         .map(|&(x, y)| if forward { x } else { y })
         .chain(std::iter::repeat_n(0, nf))
+        .map(|e| Slot {
+            t: 1.0,
+            count: 0.0,
+            e,
+        })
         .collect();
-    let ne = slot_e.iter().copied().max().unwrap_or(0) as usize + 1;
-    let mut t = vec![1f32; slot_e.len()];
-    let mut count = vec![0f32; slot_e.len()];
+    let ne = slots.iter().map(|s| s.e).max().unwrap_or(0) as usize + 1;
     let mut total = vec![0f32; ne];
     // per f word: the slots of (NULL, e1, e2, ...), read from the bead's pair numbers
     let mut row: Vec<u32> = Vec::new();
     for _ in 0..iterations {
-        count.iter_mut().for_each(|x| *x = 0.0);
+        slots.iter_mut().for_each(|s| s.count = 0.0);
         total.iter_mut().for_each(|x| *x = 0.0);
         for (k, (a, b)) in corpus.iter().enumerate() {
             let ids = &pairs.ids[pairs.at[k]..pairs.at[k + 1]];
@@ -130,20 +171,21 @@ fn model1(
                 } else {
                     row.extend_from_slice(&ids[l * b.len()..(l + 1) * b.len()]);
                 }
-                let z: f32 = row.iter().map(|&k| t[k as usize]).sum();
+                let z: f32 = row.iter().map(|&k| slots[k as usize].t).sum();
                 for &k in &row {
-                    let c = t[k as usize] / z.max(1e-30);
-                    count[k as usize] += c;
-                    total[slot_e[k as usize] as usize] += c;
+                    let slot = &mut slots[k as usize];
+                    let c = slot.t / z.max(1e-30);
+                    slot.count += c;
+                    total[slot.e as usize] += c;
                 }
             }
         }
-        for (k, v) in t.iter_mut().enumerate() {
-            *v = count[k] / total[slot_e[k] as usize].max(1e-9);
+        for slot in slots.iter_mut() {
+            slot.t = slot.count / total[slot.e as usize].max(1e-9);
         }
     }
-    t.truncate(np);
-    t
+    slots.truncate(np);
+    slots.into_iter().map(|s| s.t).collect()
 }
 
 /// Induces stem pairs from parallel bags of stem numbers (source stems, target stems).
@@ -183,7 +225,7 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
         }
         corpus.push((a, b));
     }
-    let pairs = Pairs::new(&corpus);
+    let pairs = Pairs::new(&corpus, keys_s.len(), keys_t.len());
     // the two directions are independent: in parallel
     let (fwd, bwd) = rayon::join(
         || model1(&corpus, &pairs, true, p.iterations),
