@@ -60,6 +60,10 @@ pub enum Command {
         /// `..`, symlinks leading out).
         #[arg(long)]
         allow_outside: bool,
+        /// Worker threads (default and 0: $SLURM_CPUS_PER_TASK, else every core). Outputs are
+        /// the same whatever the number.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Cut a pipeline run into shards for a cluster (one JSON line each in DIR/shards.jsonl).
     Plan {
@@ -277,7 +281,7 @@ fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<
 
 /// Sizes rayon's global pool: `--threads`, else `$SLURM_CPUS_PER_TASK`, else every core.
 fn set_threads(threads: Option<usize>) -> Result<()> {
-    let n = threads.or_else(|| {
+    let n = threads.filter(|&n| n > 0).or_else(|| {
         std::env::var("SLURM_CPUS_PER_TASK")
             .ok()
             .and_then(|v| v.trim().parse().ok())
@@ -305,7 +309,9 @@ pub fn execute(cli: Cli) -> Result<i32> {
             input,
             output,
             allow_outside,
+            threads,
         } => {
+            set_threads(threads)?;
             let mut p = Pipeline::load(&pipeline)?;
             if let Some(i) = input {
                 p.input = i;

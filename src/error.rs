@@ -15,7 +15,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{path}: cannot write ({source}); check that the output folder is writable")]
+    #[error("{path}: cannot write ({source}); {advice}", advice = write_advice(source))]
     Write {
         path: PathBuf,
         #[source]
@@ -42,6 +42,19 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+}
+
+/// What to do about a failed write: a full disk is not a permissions problem.
+fn write_advice(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            "free some space (or choose another output folder) and run again; the previous outputs are unchanged"
+        }
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            "the file system is read-only; choose another output folder"
+        }
+        _ => "check that the output folder is writable",
+    }
 }
 
 impl Error {

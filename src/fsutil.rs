@@ -7,6 +7,12 @@
 //! and exits without ever releasing it. So an interrupt either lands before the renames (previous
 //! outputs untouched, temporaries deleted) or waits until every rename is done (a complete new
 //! set) — never a mix of old and new files, never a temporary file left behind.
+//!
+//! Two runs writing one output folder: `lock_folder` takes an exclusive lock (flock) on the
+//! folder for the time a run stages and renames its outputs, so the second waits and each set
+//! lands whole (last writer wins). The kernel drops the lock when a process dies, even by
+//! SIGKILL; the next holder then deletes every temporary file it finds there, since no other
+//! writer can be active.
 
 use crate::error::{Error, Result};
 use std::io::Write;
@@ -40,6 +46,82 @@ fn temp_name(dest: &Path) -> PathBuf {
     dir.join(format!(".{name}.tmp-{}", std::process::id()))
 }
 
+/// The process id in a temporary file's name (`.NAME.tmp-PID`), when `file` is one.
+fn temp_pid(file: &str) -> Option<u32> {
+    let (head, pid) = file.rsplit_once(".tmp-")?;
+    if !head.starts_with('.') || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Refuses a folder path that runs through a file, then creates the folder.
+fn ensure_folder(dir: &Path) -> Result<()> {
+    if let Some(not_dir) = dir.ancestors().find(|a| a.is_file()) {
+        return Err(Error::Invalid {
+            path: not_dir.to_path_buf(),
+            why: "exists and is a file, not a folder; move it away or choose another output folder"
+                .into(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))
+}
+
+/// An exclusive lock on an output folder, held until dropped (or the process ends).
+#[derive(Debug)]
+pub struct FolderLock {
+    _dir: std::fs::File,
+}
+
+/// Creates `dir` if needed and locks it for writing outputs. When another tilmash holds the
+/// lock, says so on stderr and waits for it. With the lock held, every temporary file in the
+/// folder is an orphan of a killed run, and is deleted. File systems without locks (some network
+/// mounts) are written unlocked.
+pub fn lock_folder(dir: &Path) -> Result<FolderLock> {
+    ensure_folder(dir)?;
+    let f = std::fs::File::open(dir).map_err(|e| Error::write(dir, e))?;
+    match f.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "tilmash: another tilmash is writing to {}; waiting for it to finish",
+                dir.display()
+            );
+            f.lock().map_err(|e| Error::write(dir, e))?;
+        }
+        Err(std::fs::TryLockError::Error(_)) => {}
+    }
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        let me = std::process::id();
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if temp_pid(&name).is_some_and(|pid| pid != me)
+                && e.file_type().is_ok_and(|t| t.is_file())
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    Ok(FolderLock { _dir: f })
+}
+
+/// A pause after each staged file, for tests that interrupt a run while it writes
+/// (`TILMASH_FAULT_INJECTION=1` and `TILMASH_STAGE_DELAY_MS=N`); zero otherwise.
+fn stage_delay() -> std::time::Duration {
+    static DELAY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let ms = *DELAY.get_or_init(|| {
+        if std::env::var("TILMASH_FAULT_INJECTION").is_ok_and(|v| v == "1") {
+            std::env::var("TILMASH_STAGE_DELAY_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        } else {
+            0
+        }
+    });
+    std::time::Duration::from_millis(ms)
+}
+
 /// Removes temporary files of `dest` left by a process that no longer runs (killed with
 /// SIGKILL or a power cut, the one case the handler cannot see).
 fn remove_stale_temps(dest: &Path) {
@@ -56,13 +138,15 @@ fn remove_stale_temps(dest: &Path) {
     };
     for e in rd.flatten() {
         let file = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file.strip_prefix(&prefix) else {
+        if !file.starts_with(&prefix) {
+            continue;
+        }
+        let Some(pid) = temp_pid(&file) else {
             continue;
         };
         let alive = !cfg!(target_os = "linux")
-            || pid.parse::<u32>().map_or(true, |pid| {
-                pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
-            });
+            || pid == std::process::id()
+            || Path::new(&format!("/proc/{pid}")).exists();
         if !alive {
             let _ = std::fs::remove_file(e.path());
         }
@@ -82,23 +166,32 @@ impl StagedFiles {
 
     /// Writes `bytes` to a temporary file beside `path`.
     pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        if let Some(not_dir) = dir.ancestors().find(|a| a.is_file()) {
-            return Err(Error::Invalid {
-                path: not_dir.to_path_buf(),
-                why: "exists and is a file, not a folder; move it away or choose another output folder".into(),
-            });
-        }
-        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        self.stage_with(path, |w| w.write_all(bytes))
+    }
+
+    /// Like `stage`, with the contents written by `fill` through a buffer, so a large output
+    /// never has to exist whole in memory.
+    pub fn stage_with(
+        &mut self,
+        path: &Path,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        ensure_folder(path.parent().unwrap_or(Path::new(".")))?;
         remove_stale_temps(path);
         let tmp = temp_name(path);
         let mut reg = pending();
         reg.push(tmp.clone());
         self.staged.push((tmp.clone(), path.to_path_buf()));
-        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::write(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::write(&tmp, e))?;
-        f.sync_all().map_err(|e| Error::write(&tmp, e))?;
+        // Errors name the file being written, not its temporary name.
+        let f = std::fs::File::create(&tmp).map_err(|e| Error::write(path, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+        fill(&mut w).map_err(|e| Error::write(path, e))?;
+        let f = w
+            .into_inner()
+            .map_err(|e| Error::write(path, e.into_error()))?;
+        f.sync_all().map_err(|e| Error::write(path, e))?;
         drop(reg);
+        std::thread::sleep(stage_delay());
         Ok(())
     }
 

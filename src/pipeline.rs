@@ -109,6 +109,12 @@ fn one_line(s: &str) -> String {
 
 impl Pipeline {
     pub fn load(path: &Path) -> Result<Pipeline> {
+        if path.is_dir() {
+            return Err(Error::pipeline(
+                path,
+                "is a folder; give the pipeline file itself (e.g. pipelines/alash.toml)",
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::pipeline(
@@ -366,6 +372,13 @@ pub fn ingest_and_segment_file(
         Ok(())
     })?;
     seg.encoding = report.encoding.name();
+    let mut report = report;
+    if seg.sentences.is_empty() {
+        report.warnings.push(format!(
+            "{}: no text left once markup, image names and bare numbers are removed; nothing from it is aligned",
+            path.display()
+        ));
+    }
     Ok((seg, report))
 }
 
@@ -612,6 +625,8 @@ pub fn align_pair(
         }
     }
     let (pa, pb, links, beads) = round;
+    // The sentence features are done with; the records below need memory of their own.
+    drop((fs, ft));
     let units: Vec<TranslationUnit> = beads
         .iter()
         // The miner keeps beads inside one paragraph (`blocks`); this guard keeps a future
@@ -715,10 +730,13 @@ pub struct Summary {
 
 /// Runs the whole pipeline and writes its outputs atomically. Returns the summary.
 ///
-/// A run is a plan, every shard worked in this process, and a merge: the same three steps
+/// A run is a plan, every shard worked in this process, and a merge: the same steps
 /// `tilmash plan / work / merge` take on a cluster, so the two give byte-identical outputs by
-/// construction (see `shards`).
+/// construction (see `shards`). In one process the fragments stay in memory as typed values, and
+/// the align shards take the segment shards' documents instead of segmenting them again (each
+/// document is read and segmented once, not once more per language pair).
 pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
+    use crate::shards::{compute_shard, ShardKind, ShardOutput};
     let mut timings = BTreeMap::new();
     let clock = Instant::now();
     // Sizing does not change what a shard yields, only how work is grouped: one unit per shard.
@@ -726,19 +744,59 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     timings.insert("plan".to_string(), clock.elapsed().as_millis() as u64);
     let clock = Instant::now();
     let pb = progress("work", plan.shards.len(), opts);
-    let fragments = plan
+    let segment_shards: Vec<&crate::shards::Shard> = plan
+        .shards
+        .iter()
+        .filter(|s| s.kind == ShardKind::Segment)
+        .collect();
+    let files: Vec<(PathBuf, String)> = segment_shards
+        .iter()
+        .flat_map(|s| s.documents.iter().map(|d| (d.path.clone(), d.id.clone())))
+        .collect();
+    let prepared: Vec<Result<(SegmentedDocument, Vec<String>)>> = files
+        .par_iter()
+        .map(|(f, id)| {
+            let r = ingest_and_segment_file(f, id.clone(), p.encoding, &p.config)
+                .map(|(d, r)| (d, r.warnings));
+            pb.inc(1);
+            r
+        })
+        .collect();
+    let mut documents = Vec::with_capacity(prepared.len());
+    let mut warnings = Vec::with_capacity(prepared.len());
+    for r in prepared {
+        let (d, w) = r?;
+        documents.push(d);
+        warnings.push(w);
+    }
+    let aligned: Vec<ShardOutput> = plan
         .shards
         .par_iter()
+        .filter(|s| s.kind == ShardKind::Align)
         .map(|shard| {
-            let f = crate::shards::work_shard(p, shard);
+            let out = compute_shard(p, shard, Some(&documents));
             pb.inc(1);
-            f.map_err(|e| e.error)
+            out
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<_>>()?;
     pb.finish_and_clear();
     timings.insert("work".to_string(), clock.elapsed().as_millis() as u64);
     let clock = Instant::now();
-    let mut summary = crate::shards::merge_fragments(p, &plan, &fragments)?;
+    // Back into plan order, one output per shard, as `merge` reads them from fragments.
+    let mut docs = documents.into_iter().zip(warnings);
+    let mut aligned = aligned.into_iter();
+    let mut outputs = Vec::with_capacity(plan.shards.len());
+    for shard in &plan.shards {
+        outputs.push(match shard.kind {
+            ShardKind::Segment => {
+                ShardOutput::Segment(docs.by_ref().take(shard.documents.len()).collect())
+            }
+            ShardKind::Align => aligned.next().ok_or_else(|| {
+                Error::Usage(format!("internal: no output for shard {}", shard.id))
+            })?,
+        });
+    }
+    let mut summary = crate::shards::merge_outputs(p, &plan, outputs)?;
     timings.insert("merge".to_string(), clock.elapsed().as_millis() as u64);
     summary.timings_ms = timings;
     Ok(summary)
@@ -836,6 +894,9 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         }
     }
 
+    // One writer at a time per output folder (see fsutil): a second run waits, then replaces
+    // the whole set.
+    let _lock = crate::fsutil::lock_folder(&p.output)?;
     let mut staged = StagedFiles::new();
     let report = export::write_run(
         &export::ExportInput {
@@ -860,8 +921,14 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
     summary.export = Some(report);
     summary.export_config = Some(p.config.export.clone());
     // comparable-text reviews: passage links and the trilingual memory
-    let links: String = passage_lines.iter().map(|l| format!("{l}\n")).collect();
-    staged.stage(&p.output.join("passages.jsonl"), links.as_bytes())?;
+    staged.stage_with(&p.output.join("passages.jsonl"), |w| {
+        for l in &passage_lines {
+            w.write_all(l.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })?;
+    drop(passage_lines);
     summary.files.push("passages.jsonl".into());
     // Written even when empty, so that every run of a pipeline writes the same set of files
     // (a stale trilingual.tmx from an earlier run must not survive beside new outputs).

@@ -12,9 +12,10 @@
 //! - `align`: one language pair over one or more alignment scopes. A scope is the set of
 //!   documents passage matching may link: the whole corpus, or one folder with
 //!   `[scale] match_within = "folder"`. Candidate generation, margins and the induced lexicon are
-//!   learnt inside a scope, so scopes are independent units; an align shard re-reads and
-//!   segments its scopes' documents itself (a few per cent of its time) rather than waiting
-//!   for the segment shards. Its fragment holds the scope's units and passage links.
+//!   learnt inside a scope, so scopes are independent units; a `work`ed align shard re-reads
+//!   and segments its scopes' documents itself rather than waiting for the segment shards
+//!   (`tilmash run` hands it the segment shards' documents in memory instead: same function,
+//!   same sentences). Its fragment holds the scope's units and passage links.
 //!
 //! Sizing groups whole units (documents, scopes) by estimated seconds; it never changes what a
 //! unit yields, so the outputs do not depend on the shard size either.
@@ -197,6 +198,19 @@ impl Plan {
                 })
             })
             .collect::<Result<_>>()?;
+        let mut ids: BTreeMap<&str, &Path> = BTreeMap::new();
+        for d in &docs {
+            if let Some(first) = ids.insert(&d.id, &d.path) {
+                return Err(Error::Invalid {
+                    path: d.path.clone(),
+                    why: format!(
+                        "has the same document id \"{}\" as {}; rename one of them",
+                        d.id,
+                        first.display()
+                    ),
+                });
+            }
+        }
         let config = config_hash(p);
         let mut shards = Vec::new();
         // segment shards: runs of documents in input order
@@ -433,6 +447,22 @@ enum Record {
     Passage(String),
 }
 
+/// `Record` as written: the same JSON, from borrowed values.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum RecordOut<'a> {
+    Header {
+        shard: &'a str,
+        fingerprint: &'a str,
+    },
+    Document {
+        document: &'a SegmentedDocument,
+        warnings: &'a [String],
+    },
+    Unit(&'a TranslationUnit),
+    Passage(&'a str),
+}
+
 /// A failed shard: the error, and whether trying again may help.
 #[derive(Debug)]
 pub struct ShardError {
@@ -479,16 +509,30 @@ pub fn work_shard(p: &Pipeline, shard: &Shard) -> std::result::Result<String, Sh
             retryable: false,
         });
     }
-    let mut out = String::new();
-    let mut push = |r: &Record| -> Result<()> {
-        out.push_str(&serde_json::to_string(r).map_err(json_err)?);
-        out.push('\n');
-        Ok(())
-    };
-    push(&Record::Header {
-        shard: shard.id.clone(),
-        fingerprint: shard.fingerprint.clone(),
-    })?;
+    let output = compute_shard(p, shard, None)?;
+    Ok(fragment_text(shard, &output)?)
+}
+
+/// What one shard yields, before it is written as a fragment (or handed on in memory by
+/// `pipeline::run`).
+pub enum ShardOutput {
+    /// Segmented documents in input order, each with the warnings its reading raised.
+    Segment(Vec<(SegmentedDocument, Vec<String>)>),
+    /// Units (before triangles and the score filter) and `passages.jsonl` lines of a pair.
+    Align {
+        units: Vec<TranslationUnit>,
+        passages: Vec<String>,
+    },
+}
+
+/// Works one shard. An align shard segments its scopes' documents itself, unless `segmented`
+/// holds every planned document already (in the segment shards' order, as `pipeline::run`
+/// has them): the same function on the same files, so the same sentences either way.
+pub fn compute_shard(
+    p: &Pipeline,
+    shard: &Shard,
+    segmented: Option<&[SegmentedDocument]>,
+) -> Result<ShardOutput> {
     let files = |docs: &[&DocRef]| -> Vec<(PathBuf, String)> {
         docs.iter()
             .map(|d| (d.path.clone(), d.id.clone()))
@@ -497,11 +541,11 @@ pub fn work_shard(p: &Pipeline, shard: &Shard) -> std::result::Result<String, Sh
     match shard.kind {
         ShardKind::Segment => {
             let docs: Vec<&DocRef> = shard.documents.iter().collect();
-            for (document, warnings) in
-                pipeline::prepare_documents(&files(&docs), p.encoding, &p.config)?
-            {
-                push(&Record::Document { document, warnings })?;
-            }
+            Ok(ShardOutput::Segment(pipeline::prepare_documents(
+                &files(&docs),
+                p.encoding,
+                &p.config,
+            )?))
         }
         ShardKind::Align => {
             let pair = shard.pair.as_deref().unwrap_or("");
@@ -509,76 +553,158 @@ pub fn work_shard(p: &Pipeline, shard: &Shard) -> std::result::Result<String, Sh
                 path: PathBuf::from(&shard.id),
                 why: format!("bad language pair \"{pair}\"; make the plan again"),
             })?;
+            let (mut units, mut passages) = (Vec::new(), Vec::new());
             for scope in &shard.scopes {
                 let docs: Vec<&DocRef> = shard
                     .documents
                     .iter()
                     .filter(|d| pipeline::scope_of(&d.path, p.config.scale.match_within) == *scope)
                     .collect();
-                let segmented: Vec<SegmentedDocument> =
-                    pipeline::prepare_documents(&files(&docs), p.encoding, &p.config)?
-                        .into_iter()
-                        .map(|(d, _)| d)
-                        .collect();
+                let owned: Vec<SegmentedDocument>;
+                let scope_docs: &[SegmentedDocument] = match segmented {
+                    // The whole corpus is one scope (the default): borrow, do not copy.
+                    Some(all)
+                        if all.len() == docs.len()
+                            && all.iter().zip(&docs).all(|(s, d)| s.id == d.id) =>
+                    {
+                        all
+                    }
+                    Some(all) => {
+                        let at: std::collections::HashMap<&str, &SegmentedDocument> =
+                            all.iter().map(|s| (s.id.as_str(), s)).collect();
+                        owned = docs
+                            .iter()
+                            .map(|d| {
+                                at.get(d.id.as_str()).map(|s| (*s).clone()).ok_or_else(|| {
+                                    Error::Invalid {
+                                        path: PathBuf::from(&d.id),
+                                        why: format!("not segmented before shard {}", shard.id),
+                                    }
+                                })
+                            })
+                            .collect::<Result<_>>()?;
+                        &owned
+                    }
+                    None => {
+                        owned = pipeline::prepare_documents(&files(&docs), p.encoding, &p.config)?
+                            .into_iter()
+                            .map(|(d, _)| d)
+                            .collect();
+                        &owned
+                    }
+                };
                 let r =
-                    pipeline::align_pair(&segmented, a, b, &p.config.align, &p.config.comparable)?;
-                for u in r.units {
-                    push(&Record::Unit(u))?;
+                    pipeline::align_pair(scope_docs, a, b, &p.config.align, &p.config.comparable)?;
+                units.extend(r.units);
+                // Each record is dropped once serialized: one copy of the passages at a time.
+                for l in r.passages {
+                    passages.push(serde_json::to_string(&l).map_err(json_err)?);
                 }
-                for l in &r.passages {
-                    push(&Record::Passage(
-                        serde_json::to_string(l).map_err(json_err)?,
-                    ))?;
-                }
+            }
+            Ok(ShardOutput::Align { units, passages })
+        }
+    }
+}
+
+/// A shard's output as fragment text: a header line, then one record per line.
+fn fragment_text(shard: &Shard, output: &ShardOutput) -> Result<String> {
+    let mut out = String::new();
+    let mut push = |r: &RecordOut| -> Result<()> {
+        out.push_str(&serde_json::to_string(r).map_err(json_err)?);
+        out.push('\n');
+        Ok(())
+    };
+    push(&RecordOut::Header {
+        shard: &shard.id,
+        fingerprint: &shard.fingerprint,
+    })?;
+    match output {
+        ShardOutput::Segment(docs) => {
+            for (document, warnings) in docs {
+                push(&RecordOut::Document { document, warnings })?;
+            }
+        }
+        ShardOutput::Align { units, passages } => {
+            for u in units {
+                push(&RecordOut::Unit(u))?;
+            }
+            for l in passages {
+                push(&RecordOut::Passage(l))?;
             }
         }
     }
     Ok(out)
 }
 
-/// The global steps over every shard's fragment (in plan order): documents in input order,
+/// Reads one shard's fragment back into what the shard yielded.
+fn parse_fragment(shard: &Shard, text: &str) -> Result<ShardOutput> {
+    let stale = |why: &str| Error::Invalid {
+        path: PathBuf::from(format!("fragments/{}.jsonl", shard.id)),
+        why: format!("{why}; work shard {} again", shard.id),
+    };
+    let mut lines = text.lines();
+    match lines.next().map(serde_json::from_str::<Record>) {
+        Some(Ok(Record::Header {
+            shard: s,
+            fingerprint,
+        })) if s == shard.id => {
+            if fingerprint != shard.fingerprint {
+                return Err(stale(
+                    "stale fragment (made for another plan, config or input)",
+                ));
+            }
+        }
+        _ => return Err(stale("not a fragment of this shard")),
+    }
+    let (mut docs, mut units, mut passages) = (Vec::new(), Vec::new(), Vec::new());
+    for line in lines {
+        match serde_json::from_str::<Record>(line) {
+            Ok(Record::Document { document, warnings }) if shard.kind == ShardKind::Segment => {
+                docs.push((document, warnings));
+            }
+            Ok(Record::Unit(u)) if shard.kind == ShardKind::Align => units.push(u),
+            Ok(Record::Passage(l)) if shard.kind == ShardKind::Align => passages.push(l),
+            _ => return Err(stale("unreadable fragment line")),
+        }
+    }
+    Ok(match shard.kind {
+        ShardKind::Segment => ShardOutput::Segment(docs),
+        ShardKind::Align => ShardOutput::Align { units, passages },
+    })
+}
+
+/// The global steps over every shard's fragment (in plan order); see `merge_outputs`. Each
+/// fragment's text is dropped once read.
+pub fn merge_fragments(p: &Pipeline, plan: &Plan, fragments: Vec<String>) -> Result<Summary> {
+    let mut outputs = Vec::with_capacity(fragments.len());
+    for (shard, text) in plan.shards.iter().zip(fragments) {
+        outputs.push(parse_fragment(shard, &text)?);
+    }
+    merge_outputs(p, plan, outputs)
+}
+
+/// The global steps over what every shard yielded (in plan order): documents in input order,
 /// units per pair in the pipeline's pair order, then `pipeline::write_outputs`.
-pub fn merge_fragments(p: &Pipeline, plan: &Plan, fragments: &[String]) -> Result<Summary> {
+pub fn merge_outputs(p: &Pipeline, plan: &Plan, outputs: Vec<ShardOutput>) -> Result<Summary> {
     let mut documents = Vec::new();
     let mut warnings = Vec::new();
     let mut units: BTreeMap<String, Vec<TranslationUnit>> = BTreeMap::new();
     let mut passages: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (shard, text) in plan.shards.iter().zip(fragments) {
-        let stale = |why: &str| Error::Invalid {
-            path: PathBuf::from(format!("fragments/{}.jsonl", shard.id)),
-            why: format!("{why}; work shard {} again", shard.id),
-        };
-        let mut lines = text.lines();
-        match lines.next().map(serde_json::from_str::<Record>) {
-            Some(Ok(Record::Header {
-                shard: s,
-                fingerprint,
-            })) if s == shard.id => {
-                if fingerprint != shard.fingerprint {
-                    return Err(stale(
-                        "stale fragment (made for another plan, config or input)",
-                    ));
-                }
-            }
-            _ => return Err(stale("not a fragment of this shard")),
-        }
+    for (shard, output) in plan.shards.iter().zip(outputs) {
         let pair = shard.pair.clone().unwrap_or_default();
-        for line in lines {
-            match serde_json::from_str::<Record>(line) {
-                Ok(Record::Document {
-                    document,
-                    warnings: w,
-                }) if shard.kind == ShardKind::Segment => {
-                    documents.push(document);
+        match output {
+            ShardOutput::Segment(docs) => {
+                for (d, w) in docs {
+                    documents.push(d);
                     warnings.extend(w);
                 }
-                Ok(Record::Unit(u)) if shard.kind == ShardKind::Align => {
-                    units.entry(pair.clone()).or_default().push(u)
-                }
-                Ok(Record::Passage(l)) if shard.kind == ShardKind::Align => {
-                    passages.entry(pair.clone()).or_default().push(l)
-                }
-                _ => return Err(stale("unreadable fragment line")),
+            }
+            ShardOutput::Align {
+                units: u,
+                passages: l,
+            } => {
+                units.entry(pair.clone()).or_default().extend(u);
+                passages.entry(pair).or_default().extend(l);
             }
         }
     }
@@ -919,7 +1045,7 @@ pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
             Ok(text)
         })
         .collect::<Result<_>>()?;
-    merge_fragments(&p, &plan, &fragments)
+    merge_fragments(&p, &plan, fragments)
 }
 
 #[cfg(test)]

@@ -268,6 +268,6 @@ fn long_document_through_the_coarse_levels() {
         let mut c = Counts::default();
         c.add(&gold, &beads);
         eprintln!("wmt19 kk-en whole set {mode:?}: strict F1 {:.3}", c.f1());
-        assert!(c.f1() >= 0.95, "{mode:?}: strict F1 {:.3} < 0.95", c.f1());
+        assert!(c.f1() >= 0.96, "{mode:?}: strict F1 {:.3} < 0.96", c.f1());
     }
 }

@@ -7,6 +7,12 @@
 //! is not UTF-8, a file that fails mid-read (/proc/self/mem), an output folder that is a file — each refused. Two cases are not refusals, by design, because refusing them
 //! would drop text a user gave: mixed encodings in one file (each line decoded on its own, a
 //! warning, the decision in summary.json) and a 10 MB line (cut into pieces with a warning).
+//!
+//! Third session, beyond that (see the section at the end): BOM-only and whitespace-only files,
+//! markup-only files (warned), UTF-16 without BOM / odd length / lone surrogates, CR-only line
+//! ends, non-UTF-8 file names and colliding ids, the output folder inside the input, symlink
+//! loops and deep folders, many tiny files, hand-written pipeline files (empty, BOM, CRLF,
+//! duplicate keys, upper-case codes, a folder), bad command lines, `--threads 0`, a full disk.
 
 mod common;
 use common::*;
@@ -511,4 +517,405 @@ fn output_folder_that_is_a_file() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("out: exists and is a file"), "{err}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "not a folder");
+}
+
+// ---- Cases beyond the issue's list (third session): what an adversarial tester tries. ----
+
+/// A run that must succeed; returns its stderr and the parsed summary.
+fn run_ok_on(input: &str, out: &Path, extra: &[&str]) -> (String, serde_json::Value) {
+    let pipeline = repo().join("pipelines/alash.toml");
+    let mut args = vec![
+        "run",
+        pipeline.to_str().unwrap(),
+        "--input",
+        input,
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    (stderr(&o), serde_json::from_str(&summary).unwrap())
+}
+
+fn copy_corpus(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut all: Vec<_> = std::fs::read_dir(repo().join("corpus/alash"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    all.sort();
+    for f in all.iter().take(n) {
+        std::fs::copy(f, dir.join(f.file_name().unwrap())).unwrap();
+    }
+}
+
+fn output_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn bom_only_and_whitespace_only_files_are_empty() {
+    for (name, bytes) in [
+        ("bom8.txt", b"\xEF\xBB\xBF".to_vec()),
+        ("bom16.txt", b"\xFF\xFE".to_vec()),
+        ("bom16ws.txt", b"\xFE\xFF\x00 \x00\n".to_vec()),
+        ("spaces.txt", b"  \r\n\t\n\x0c\n".to_vec()),
+        ("nbsp.txt", "\u{a0}\u{2003}\n".as_bytes().to_vec()),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let out = tmp.path().join("out");
+        assert_clean_failure(&run_on(&f, &out), &format!("{name}: file is empty"), &out);
+    }
+}
+
+/// Markup only (all text stripped by ingest) is not an error — the file is text — but the user
+/// is told, on one line naming it, that nothing of it is aligned.
+#[test]
+fn markup_only_file_is_named_in_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    copy_corpus(&dir, 1);
+    std::fs::write(
+        dir.join("markup.txt"),
+        "<div><p></p><br/></div>\n![](figure1.png)\n12\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let (err, summary) = run_ok_on(dir.to_str().unwrap(), &out, &[]);
+    assert!(err.contains("markup.txt: no text left"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(summary["warnings"].to_string().contains("markup.txt"));
+}
+
+/// UTF-16 without a BOM, with an odd last byte, with a lone surrogate; CR-only line ends: read,
+/// with a warning where something had to be replaced, and no text lost around it.
+#[test]
+fn odd_utf16_and_cr_only_line_ends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "Алаш партиясы 1917 жылы құрылды. Оның көсемі Әлихан Бөкейхан болды.\n";
+    let le = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
+    let cases: Vec<(&str, Vec<u8>, &str, bool)> = vec![
+        ("nobom.txt", le(text), "utf-16le", false),
+        (
+            "odd.txt",
+            [&[0xFF, 0xFE][..], &le(text), &[0x41]].concat(),
+            "utf-16le-bom",
+            true,
+        ),
+        (
+            "lone.txt",
+            [
+                &[0xFF, 0xFE][..],
+                &le("Алаш партиясы"),
+                &[0x00, 0xD8],
+                &le(" 1917 жылы құрылды.\n"),
+            ]
+            .concat(),
+            "utf-16le-bom",
+            true,
+        ),
+        (
+            "cr.txt",
+            text.replace(". ", ".\r").into_bytes(),
+            "utf-8",
+            false,
+        ),
+    ];
+    for (name, bytes, enc, warned) in cases {
+        let dir = tmp.path().join(name.replace('.', "_"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+        let out = tmp.path().join(format!("out_{name}"));
+        let (err, summary) = run_ok_on(dir.to_str().unwrap(), &out, &[]);
+        assert_eq!(summary["encodings"][name], enc, "{name}");
+        assert_eq!(err.contains(name), warned, "{name}: {err}");
+        let sentences = std::fs::read_to_string(out.join("sentences.jsonl")).unwrap();
+        assert!(
+            sentences.contains("Бөкейхан") || name == "lone.txt",
+            "{name}"
+        );
+        assert!(sentences.contains("құрылды"), "{name}: text lost");
+        assert!(!sentences.contains("\\r"), "{name}: CR left in a sentence");
+        if name == "cr.txt" {
+            assert_eq!(sentences.lines().count(), 2, "{name}: CR is a line end");
+        }
+    }
+}
+
+/// Two file names that differ only in bytes that are not UTF-8 stay two documents.
+#[test]
+fn non_utf8_file_names_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    let a = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    let b = std::ffi::OsStr::from_bytes(b"caf\xe8.txt");
+    if std::fs::write(dir.join(a), "Алаш партиясы 1917 жылы құрылды.\n").is_err()
+    {
+        skip("non-UTF-8 file names: the file system refuses them");
+        return;
+    }
+    std::fs::write(dir.join(b), "Партия Алаш основана в 1917 году.\n").unwrap();
+    let out = tmp.path().join("out");
+    let (_, summary) = run_ok_on(dir.to_str().unwrap(), &out, &[]);
+    assert_eq!(summary["documents"], 2);
+    assert_eq!(summary["encodings"]["caf%E9.txt"], "utf-8");
+    assert_eq!(summary["encodings"]["caf%E8.txt"], "utf-8");
+}
+
+/// A literal `%E9` in one name and a byte 0xE9 in another give one id: refused, naming both.
+#[test]
+fn colliding_document_ids_are_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    if std::fs::write(
+        dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")),
+        "Алаш партиясы 1917 жылы құрылды.\n",
+    )
+    .is_err()
+    {
+        skip("non-UTF-8 file names: the file system refuses them");
+        return;
+    }
+    std::fs::write(
+        dir.join("caf%E9.txt"),
+        "Партия Алаш основана в 1917 году.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    assert_clean_failure(&run_on(&dir, &out), "same document id \"caf%E9.txt\"", &out);
+}
+
+/// The output folder is the input folder (or inside it): outputs are never read back as input,
+/// so a second run gives the same documents and byte-identical outputs.
+#[test]
+fn output_folder_inside_the_input_is_not_reingested() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    copy_corpus(&dir, 5);
+    for (input, out) in [
+        (dir.to_str().unwrap().to_string(), dir.clone()),
+        (format!("{}/**/*.txt", dir.display()), dir.join("out")),
+    ] {
+        let (_, first) = run_ok_on(&input, &out, &[]);
+        let before = output_files(&out);
+        let (_, second) = run_ok_on(&input, &out, &[]);
+        assert_eq!(first["documents"], 5);
+        assert_eq!(second["documents"], 5, "outputs read back as input");
+        assert_eq!(before, output_files(&out), "{input}: second run differs");
+    }
+}
+
+/// Symbolic-link loops, links to files already listed, and a very deep folder: each file is read
+/// once, and the walk ends (two loop links used to make it run for ever).
+#[test]
+fn symlink_loops_links_and_deep_folders_in_the_input() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    let a = dir.join("a");
+    copy_corpus(&a, 2);
+    symlink("..", a.join("up1")).unwrap();
+    symlink("..", a.join("up2")).unwrap();
+    symlink("../a", dir.join("b")).unwrap();
+    let first = std::fs::read_dir(&a)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .min()
+        .unwrap();
+    symlink(&first, a.join("zz_link.txt")).unwrap();
+    let mut deep = dir.join("deep");
+    for _ in 0..200 {
+        deep = deep.join("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("x.txt"), "Алаш партиясы 1917 жылы құрылды.\n").unwrap();
+    let out = tmp.path().join("out");
+    let start = std::time::Instant::now();
+    let (_, summary) = run_ok_on(&format!("{}/**/*.txt", dir.display()), &out, &[]);
+    assert!(start.elapsed().as_secs() < 120, "walk took too long");
+    assert_eq!(summary["documents"], 3, "{}", summary["encodings"]);
+}
+
+/// Many tiny files: every one is a document, none is lost.
+#[test]
+fn many_tiny_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    let lines = [
+        "Алаш партиясы 1917 жылы құрылды.",
+        "Партия Алаш основана в 1917 году.",
+        "The Alash party was founded in 1917.",
+    ];
+    for i in 0..1500 {
+        std::fs::write(dir.join(format!("{i:05}.txt")), lines[i % 3]).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let (_, summary) = run_ok_on(dir.to_str().unwrap(), &out, &[]);
+    assert_eq!(summary["documents"], 1500);
+    let sentences = std::fs::read_to_string(out.join("sentences.jsonl")).unwrap();
+    assert_eq!(sentences.lines().count(), 1500);
+}
+
+/// Pipeline files as people write them by hand.
+#[test]
+fn hand_written_pipeline_files() {
+    pipeline_error("", "missing field `input`");
+    pipeline_error("\u{feff}", "missing field `input`");
+    pipeline_error(
+        "input = \"a\"\ninput = \"b\"\noutput = \"o\"\n",
+        "duplicate key `input`",
+    );
+    pipeline_error(
+        "input = \"x\"\noutput = \"o\"\npairs = [\"ru-ru\"]\n",
+        "\"ru-ru\" is not a pair",
+    );
+    pipeline_error("input = \"\"\noutput = \"o\"\n", "key `input`: empty");
+    pipeline_error(
+        "input = \"x\"\noutput = \"o\"\nencoding = \"latin-9000\"\n",
+        "unknown encoding \"latin-9000\"",
+    );
+    // A folder given as the pipeline file.
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&["run", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim_end().lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is a folder; give the pipeline file"));
+    // BOM, CRLF line ends, upper-case language codes, input naming one file: all accepted.
+    let dir = tmp.path().join("proj");
+    std::fs::create_dir(&dir).unwrap();
+    let one = repo().join("corpus/alash/000_d71f70a9bdb45bc0.txt");
+    let p = dir.join("p.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "\u{feff}input = '{}'\r\noutput = \"out\"\r\nlanguages = [\"RU\", \"Kk\", \"en\"]\r\npairs = [\"RU-KK\", \"kk-EN\"]\r\n",
+            one.display()
+        ),
+    )
+    .unwrap();
+    let o = run(&["run", p.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.join("out/ru-kk.tmx").is_file());
+    assert!(dir.join("out/kk-en.tmx").is_file());
+    let summary = std::fs::read_to_string(dir.join("out/summary.json")).unwrap();
+    assert!(summary.contains("\"documents\": 1"), "{summary}");
+}
+
+/// Command lines a new user gets wrong: one line naming the argument, exit 2.
+#[test]
+fn bad_command_lines_are_one_line() {
+    let pipeline = repo().join("pipelines/alash.toml");
+    let p = pipeline.to_str().unwrap();
+    for (args, needle) in [
+        (vec!["run", p, "--frobnicate"], "'--frobnicate'"),
+        (vec!["run", p, "--threads", "many"], "'many'"),
+        (vec!["run", p, "--threads", "-1"], "'-1'"),
+        (vec!["frobnicate"], "'frobnicate'"),
+        (vec!["run"], "<PIPELINE>"),
+        (vec!["run", p, "--encoding", "bogus"], "\"bogus\""),
+        (vec!["segment", "--lang", "xx", p], "xx"),
+    ] {
+        let o = run(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    // Help still prints in full.
+    let o = run(&["run", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).lines().count() > 3);
+}
+
+/// `--threads 0` means every core, and the outputs are the same as with one thread.
+#[test]
+fn threads_zero_means_every_core_with_the_same_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let glob = corpus_glob();
+    let (zero, one) = (tmp.path().join("t0"), tmp.path().join("t1"));
+    run_ok_on(&glob, &zero, &["--threads", "0"]);
+    run_ok_on(&glob, &one, &["--threads", "1"]);
+    assert_eq!(output_files(&zero), output_files(&one));
+}
+
+/// A full disk: one line naming the file and saying to free space, exit 2, no temporary file,
+/// the previous outputs intact. Needs a small tmpfs (root); skipped elsewhere.
+#[test]
+fn disk_full_keeps_previous_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mnt = tmp.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=48k",
+            "tmpfs",
+            mnt.to_str().unwrap(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        skip("disk-full test: cannot mount a small tmpfs (needs root)");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(&mnt);
+    let out = mnt.join("out");
+    // Previous outputs of a one-file run fit; the five-file run's do not.
+    let one = repo().join("corpus/alash/004_805f8a9411291562.txt");
+    let first = run_on(&one, &out);
+    let before = if first.status.success() {
+        output_files(&out)
+    } else {
+        Default::default()
+    };
+    let dir = tmp.path().join("in");
+    copy_corpus(&dir, 5);
+    let o = run_on(&dir, &out);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("free some space"), "{err}");
+    assert!(
+        !err.contains(".tmp-"),
+        "message names a temporary file: {err}"
+    );
+    if out.exists() {
+        let now = output_files(&out);
+        assert!(now.keys().all(|k| !k.contains(".tmp-")), "temporary left");
+        assert_eq!(now, before, "previous outputs changed");
+    }
 }

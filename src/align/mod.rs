@@ -98,6 +98,12 @@ pub struct AlignConfig {
     /// Search: a 1-1 bead costs at most two skips less this (a substitution is cheaper than a
     /// deletion next to an insertion); a large negative value switches the cap off.
     pub substitute_margin: f64,
+    /// Search: weight of the wide component of the length model (0: plain Gale–Church). Loose
+    /// translations (news) move clauses between sentences; under the normal alone a correct 1-1
+    /// pair of unequal length then costs more than a merge or a deletion beside it.
+    pub length_tail_weight: f64,
+    /// Search: width of that component, in standard deviations of the normal one.
+    pub length_tail_width: f64,
     /// Search: half-width of the band around the coarse path, in sentences.
     pub band: usize,
     /// Length ratio: weight of the pair's prior (or first estimate) against the confident beads
@@ -131,6 +137,8 @@ impl Default for AlignConfig {
             merge31_cost: -1.0,
             structure_cost: 2.0,
             substitute_margin: 3.0,
+            length_tail_weight: 0.2,
+            length_tail_width: 3.0,
             band: 12,
             ratio_prior_chars: 2000.0,
             calibrate: true,
@@ -161,6 +169,8 @@ impl AlignConfig {
             substitute_margin: self.substitute_margin,
             band: self.band.max(2),
             full_cells: 40_000,
+            length_tail_weight: self.length_tail_weight,
+            length_tail_width: self.length_tail_width.max(1.0),
         }
     }
 }

@@ -753,6 +753,33 @@ impl Scorer {
         )
     }
 
+    /// The length cost the search uses: as [`Scorer::length_cost`], under a mixture of the
+    /// Gale–Church normal (weight 1 − `tail_weight`) and one `tail_width` times as wide. Free
+    /// translations have heavy tails: now and then a sentence gains or loses a clause, and the
+    /// normal's quadratic cost then splits a correct 1-1 pair into merges and deletions.
+    pub fn length_cost_mixed(
+        &self,
+        src_chars: f32,
+        tgt_chars: f32,
+        tail_weight: f64,
+        tail_width: f64,
+    ) -> f64 {
+        if tail_weight <= 0.0 {
+            return self.length_cost(src_chars, tgt_chars);
+        }
+        if !self.use_length {
+            return 0.0;
+        }
+        let (l1, l2) = (src_chars as f64, tgt_chars as f64);
+        if l1 == 0.0 && l2 == 0.0 {
+            return 0.0;
+        }
+        let delta = length_delta(l1, l2, self.ratio, self.variance).abs();
+        let p = (1.0 - tail_weight) * 2.0 * normal_tail(delta)
+            + tail_weight * 2.0 * normal_tail(delta / tail_width);
+        (-p.max(1e-11).ln()).min(25.0)
+    }
+
     /// Probability-like score in [0, 1] that two runs are mutual translations: the calibrated
     /// confidence the aligner gives a bead.
     pub fn run_score(&self, a: &[&SentenceFeatures], b: &[&SentenceFeatures]) -> f64 {
@@ -867,13 +894,19 @@ fn normal_tail(z: f64) -> f64 {
     }
 }
 
+/// Gale–Church's normalised length difference δ.
+#[inline]
+fn length_delta(l1: f64, l2: f64, ratio: f64, variance: f64) -> f64 {
+    let mean = (l1 + l2 / ratio) / 2.0;
+    (l2 - l1 * ratio) / (mean.max(1.0) * variance).sqrt()
+}
+
 /// −log P(length difference) under the Gale–Church model, capped at 25.
 pub fn length_cost(l1: f64, l2: f64, ratio: f64, variance: f64) -> f64 {
     if l1 == 0.0 && l2 == 0.0 {
         return 0.0;
     }
-    let mean = (l1 + l2 / ratio) / 2.0;
-    let delta = (l2 - l1 * ratio) / (mean.max(1.0) * variance).sqrt();
+    let delta = length_delta(l1, l2, ratio, variance);
     let p = 2.0 * normal_tail(delta.abs());
     (-p.max(1e-11).ln()).min(25.0)
 }
@@ -1050,6 +1083,26 @@ mod tests {
     fn length_cost_grows_with_mismatch() {
         assert!(length_cost(100.0, 100.0, 1.0, 6.8) < length_cost(100.0, 160.0, 1.0, 6.8));
         assert_eq!(length_cost(0.0, 0.0, 1.0, 6.8), 0.0);
+    }
+
+    /// The mixed length cost is the plain one without a tail; with one, it still grows with the
+    /// mismatch but stays far below the normal's quadratic cost for a large one.
+    #[test]
+    fn mixed_length_cost_has_a_heavy_tail() {
+        let s = scorer(Lang::Ru, Lang::En);
+        let r = s.ratio as f32;
+        for (a, b) in [(100.0, 100.0 * r), (100.0, 160.0), (80.0, 300.0)] {
+            assert_eq!(s.length_cost_mixed(a, b, 0.0, 3.0), s.length_cost(a, b));
+        }
+        let near = s.length_cost_mixed(100.0, 100.0 * r, 0.2, 3.0);
+        let mid = s.length_cost_mixed(100.0, 140.0 * r, 0.2, 3.0);
+        let far = s.length_cost_mixed(100.0, 300.0 * r, 0.2, 3.0);
+        assert!(near < mid && mid < far, "{near} {mid} {far}");
+        // a threefold length difference: about 17 under the normal, about 4 with the tail
+        assert!(s.length_cost(100.0, 300.0 * r) > 12.0);
+        assert!(far < 8.0, "{far}");
+        // a matching length costs about the same either way (−ln(1 − weight) more at most)
+        assert!((near - s.length_cost(100.0, 100.0 * r)).abs() < 0.25);
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct SearchCosts {
     pub band: usize,
     /// A level with at most this many DP cells is searched in full.
     pub full_cells: usize,
+    /// Length cost: weight and width (in standard deviations) of the wide component of the
+    /// length model (`Scorer::length_cost_mixed`); weight 0 is the plain Gale–Church cost.
+    pub length_tail_weight: f64,
+    pub length_tail_width: f64,
 }
 
 /// One level of the pyramid: sentences (or merged runs of them) of one side.
@@ -501,10 +505,10 @@ impl<'a> Matches<'a> {
 /// Length costs of (source, target) character counts that are whole numbers below
 /// `LENGTH_MEMO`, each computed once per pass: a band asks for the same pairs of lengths many
 /// times (at 20,000 sentences per side about 185,000 distinct pairs among 2 million look-ups at
-/// level 0), and each costs an `exp` and a `ln`. A stored value is the one `Scorer::length_cost`
+/// level 0), and each costs two `exp` and a `ln`. A stored value is the one `Searcher::length_cost`
 /// returns, whichever thread stored it, so the path is unchanged.
 struct LengthMemo<'a> {
-    scorer: &'a Scorer,
+    searcher: &'a Searcher<'a>,
     /// `LENGTH_MEMO`² cost bits, row by source length; `EMPTY` until computed.
     table: Vec<AtomicU64>,
 }
@@ -514,9 +518,9 @@ const LENGTH_MEMO: usize = 1024;
 const EMPTY: u64 = u64::MAX;
 
 impl<'a> LengthMemo<'a> {
-    fn new(scorer: &'a Scorer) -> Self {
+    fn new(searcher: &'a Searcher<'a>) -> Self {
         LengthMemo {
-            scorer,
+            searcher,
             table: (0..LENGTH_MEMO * LENGTH_MEMO)
                 .map(|_| AtomicU64::new(EMPTY))
                 .collect(),
@@ -532,11 +536,11 @@ impl<'a> LengthMemo<'a> {
             if v != EMPTY {
                 return f64::from_bits(v);
             }
-            let c = self.scorer.length_cost(ls, lt);
+            let c = self.searcher.length_cost(ls, lt);
             slot.store(c.to_bits(), Ordering::Relaxed);
             c
         } else {
-            self.scorer.length_cost(ls, lt)
+            self.searcher.length_cost(ls, lt)
         }
     }
 }
@@ -558,6 +562,13 @@ impl Searcher<'_> {
             (2, 2) => self.costs.merge22,
             _ => self.costs.merge31,
         }
+    }
+
+    #[inline]
+    fn length_cost(&self, ls: f32, lt: f32) -> f64 {
+        let c = &self.costs;
+        self.scorer
+            .length_cost_mixed(ls, lt, c.length_tail_weight, c.length_tail_width)
     }
 
     /// Cost of the bead of source units i-a..i and target units j-b..j.
@@ -592,7 +603,7 @@ impl Searcher<'_> {
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
         let mut cost =
-            self.shape_cost(a, b) + c.length_weight * self.scorer.length_cost(ls, lt) + sim_cost;
+            self.shape_cost(a, b) + c.length_weight * self.length_cost(ls, lt) + sim_cost;
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
@@ -982,7 +993,7 @@ impl Searcher<'_> {
             path.push((i, j));
         }
         let band = Band::around(&path, s.len(), t.len(), self.costs.band);
-        self.run(&s, &t, &band, &LengthMemo::new(self.scorer))
+        self.run(&s, &t, &band, &LengthMemo::new(self))
     }
 
     /// Aligns two level-0 sequences; returns bead shapes in order.
@@ -1002,7 +1013,7 @@ impl Searcher<'_> {
             .iter_mut()
             .for_each(|(s, t)| Level::keep_shared(s, t));
         let mut shapes: Option<Vec<(usize, usize)>> = None;
-        let lengths = LengthMemo::new(self.scorer);
+        let lengths = LengthMemo::new(self);
         while let Some((s, t)) = levels.pop() {
             let band = match &shapes {
                 None => Band::full(s.len(), t.len()),

@@ -156,13 +156,13 @@ pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<Export
         );
     }
     let mut files = Vec::new();
-    stage(
-        review::SENTENCES_FILE.to_string(),
-        review::sentences_file(input.docs).as_bytes(),
-        &mut files,
-    )?;
+    staged.stage_with(&out.join(review::SENTENCES_FILE), |w| {
+        review::write_sentences(input.docs, w)
+    })?;
+    files.push(review::SENTENCES_FILE.to_string());
     let index = report::index_html(input.name, input.docs.len(), &report, out);
-    stage("index.html".to_string(), index.as_bytes(), &mut files)?;
+    staged.stage(&out.join("index.html"), index.as_bytes())?;
+    files.push("index.html".to_string());
     report.files.extend(files);
     Ok(report)
 }

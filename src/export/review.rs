@@ -34,26 +34,44 @@ pub struct SentenceLine {
     pub text: String,
 }
 
+/// `SentenceLine` as written, from borrowed values (the same JSON).
+#[derive(Serialize)]
+struct SentenceLineRef<'a> {
+    doc: &'a str,
+    index: usize,
+    paragraph: usize,
+    lang: Lang,
+    lang_confidence: f32,
+    text: &'a str,
+}
+
 /// Every sentence of every document, in document then sentence order.
 pub fn sentences_file(docs: &[SegmentedDocument]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    let _ = write_sentences(docs, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `sentences.jsonl` written line by line (a run streams it into its output file).
+pub fn write_sentences(
+    docs: &[SegmentedDocument],
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for d in docs {
         for s in &d.sentences {
-            let line = SentenceLine {
-                doc: d.id.clone(),
+            let line = SentenceLineRef {
+                doc: &d.id,
                 index: s.index,
                 paragraph: s.paragraph,
                 lang: s.lang,
                 lang_confidence: (s.lang_confidence * 100.0).round() / 100.0,
-                text: s.text.clone(),
+                text: &s.text,
             };
-            if let Ok(j) = serde_json::to_string(&line) {
-                out.push_str(&j);
-                out.push('\n');
-            }
+            serde_json::to_writer(&mut *w, &line)?;
+            w.write_all(b"\n")?;
         }
     }
-    out
+    Ok(())
 }
 
 fn read_sentences(path: &Path) -> Result<BTreeMap<String, Vec<(String, Lang)>>> {

@@ -25,16 +25,7 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
     let has_glob = is_glob(&spec_str);
     let mut files = Vec::new();
     if has_glob {
-        let paths = glob::glob(&spec_str).map_err(|e| {
-            Error::Usage(format!(
-                "{spec_str}: bad glob pattern ({e}); fix the pipeline's `input` or --input"
-            ))
-        })?;
-        for entry in paths.flatten() {
-            if let Some(file) = input_file(&entry)? {
-                files.push(file);
-            }
-        }
+        files = glob_files(spec)?;
         if files.is_empty() {
             return Err(Error::NoInputs {
                 path: spec.to_path_buf(),
@@ -70,6 +61,99 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
         });
     }
     files.sort();
+    Ok(without_repeats(files))
+}
+
+/// Keeps the first path (in sorted order) to each file: a symbolic or hard link to a file already
+/// listed would otherwise align a document with itself.
+fn without_repeats(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|f| file_key(f).is_none_or(|k| seen.insert(k)))
+        .collect()
+}
+
+/// Identity of a file or folder (device and inode), following symbolic links.
+#[cfg(unix)]
+fn file_key(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+#[cfg(not(unix))]
+fn file_key(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// The files a glob matches, found by walking the folder before its first wildcard. Each folder
+/// is entered once, whatever links lead to it, so a symbolic-link loop (`in/a/up -> ..`) is not
+/// walked round: the glob crate listed the same files through `a/up/a/up/…` until the kernel's
+/// link limit, exponentially many times with two such links. Without `**` the walk goes no
+/// deeper than the pattern.
+fn glob_files(spec: &Path) -> Result<Vec<PathBuf>> {
+    let spec_str = spec.to_string_lossy();
+    let bad = |e: glob::PatternError| {
+        Error::Usage(format!(
+            "{spec_str}: bad glob pattern ({e}); fix the pipeline's `input` or --input"
+        ))
+    };
+    let comps: Vec<_> = spec.components().collect();
+    let first = comps
+        .iter()
+        .position(|c| is_glob(&c.as_os_str().to_string_lossy()))
+        .unwrap_or(0);
+    let root: PathBuf = comps[..first].iter().collect();
+    let rel: Vec<String> = comps[first..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let pattern = glob::Pattern::new(&rel.join("/")).map_err(bad)?;
+    let opts = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    let max_depth = if rel.iter().any(|c| c.contains("**")) {
+        usize::MAX
+    } else {
+        rel.len()
+    };
+    let mut files = Vec::new();
+    let mut entered = std::collections::HashSet::new();
+    let read_root = if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root.clone()
+    };
+    if let Some(k) = file_key(&read_root) {
+        entered.insert(k);
+    }
+    // (folder to read, its path as listed, its path relative to the root, depth)
+    let mut stack = vec![(read_root, root.clone(), PathBuf::new(), 0usize)];
+    while let Some((dir, listed, rel_dir, depth)) = stack.pop() {
+        let rd = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            // A folder that vanished during the walk is no longer input.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::read(&dir, e)),
+        };
+        let mut names: Vec<std::ffi::OsString> = rd.flatten().map(|e| e.file_name()).collect();
+        names.sort();
+        for name in names.into_iter().rev() {
+            let path = listed.join(&name);
+            let rel_path = rel_dir.join(&name);
+            let full = dir.join(&name);
+            if std::fs::metadata(&full).is_ok_and(|m| m.is_dir()) {
+                if depth + 1 < max_depth && file_key(&full).is_none_or(|k| entered.insert(k)) {
+                    stack.push((full, path, rel_path, depth + 1));
+                }
+            } else if pattern.matches_path_with(&rel_path, opts) {
+                if let Some(file) = input_file(&path)? {
+                    files.push(file);
+                }
+            }
+        }
+    }
     Ok(files)
 }
 
@@ -214,7 +298,7 @@ fn stream_decoded(
     }
     if bad_utf16 {
         warnings.push(format!(
-            "{p}: malformed UTF-16 (unpaired surrogates) replaced by U+FFFD"
+            "{p}: malformed UTF-16 (an unpaired surrogate or an odd last byte) replaced by U+FFFD"
         ));
     }
     Ok(StreamReport {
@@ -297,9 +381,30 @@ pub fn document_id(path: &Path, root: Option<&Path>) -> String {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new(path.file_name().unwrap_or(path.as_os_str())));
     rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| escaped_name(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A file name as text: bytes that are not UTF-8 become `%XX`, so two names that differ only there
+/// stay two ids (a lossy conversion made both `caf?.txt` with U+FFFD).
+fn escaped_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
 }
 
 #[cfg(test)]
