@@ -612,11 +612,12 @@ impl Searcher<'_> {
 
     /// Best path through the band, as a list of (source units, target units) bead shapes.
     ///
-    /// Hot loop. Three things keep it cheap without changing its result: the matched weight of
-    /// every cell's unit pair is computed once, in parallel, before the sequential DP; the
-    /// matches of a unit against a run of two (1-2, 2-1 beads) are cached per cell and reused by
-    /// the 2-2 beads of the neighbouring cells; and a merge bead whose cost without its evidence
-    /// term (never negative) already reaches the best cost found is not scored at all.
+    /// Hot loop. What keeps it cheap without changing its result: the matched weights of every
+    /// cell's unit pairs (1-1, 1-2, 2-1; the 2-2 beads reuse the neighbouring cells') and then
+    /// the costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each cell are computed in parallel,
+    /// a block of rows at a time, before the sequential DP, which only adds and compares; length
+    /// costs are memoised; and a 3-1 / 1-3 bead whose cost without its evidence term (never
+    /// negative) already reaches the best cost found is not scored at all.
     fn run(&self, s: &Level, t: &Level, band: &Band, lengths: &LengthMemo) -> Vec<(usize, usize)> {
         let (n, m) = (s.len(), t.len());
         let cells = band.cells();
@@ -758,6 +759,7 @@ impl Searcher<'_> {
     /// of rows are computed in parallel, each cell alone, so the values do not depend on the
     /// thread count; the DP adds them to the cost of the path before the bead exactly as it
     /// would add a bead cost computed in place.
+    #[allow(clippy::too_many_arguments)]
     fn pair_costs(
         &self,
         s: &Level,
