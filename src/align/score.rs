@@ -381,36 +381,43 @@ impl Scorer {
             m
         };
         let (sk, tk) = (collect(src), collect(tgt));
-        // bucket source keys by first letter so the comparison stays near-linear
-        let mut buckets: HashMap<char, Vec<(&String, &String)>> = HashMap::new();
-        for (k, w) in &sk {
+        // bucket source keys by first letter so the comparison stays near-linear; each name's
+        // similarity keys are computed once, not once per comparison
+        let mut buckets: HashMap<char, Vec<(&String, normalize::NameKeys)>> = HashMap::new();
+        let keyed: Vec<(&String, normalize::NameKeys)> = sk
+            .par_iter()
+            .map(|(k, w)| (k, normalize::NameKeys::new(w)))
+            .collect();
+        for (k, w) in keyed {
             if let Some(c) = k.chars().next() {
                 buckets.entry(c).or_default().push((k, w));
             }
         }
-        for (k, w) in &tk {
-            if sk.contains_key(k) {
-                continue;
-            }
-            let Some(c) = k.chars().next() else { continue };
-            let Some(cands) = buckets.get(&c) else {
-                continue;
-            };
-            let kl = k.len() as isize;
-            let mut best: Option<(f64, &String)> = None;
-            for (sk_key, sw) in cands {
-                if (sk_key.len() as isize - kl).abs() > 3 {
-                    continue;
+        let targets: Vec<(&String, &String)> = tk.iter().collect();
+        let links: Vec<Option<(String, String)>> = targets
+            .par_iter()
+            .map(|&(k, w)| {
+                if sk.contains_key(k) {
+                    return None;
                 }
-                let sim = normalize::name_similarity(sw, w);
-                if sim >= 0.8 && best.is_none_or(|(b, _)| sim > b) {
-                    best = Some((sim, sk_key));
+                let c = k.chars().next()?;
+                let cands = buckets.get(&c)?;
+                let kl = k.len() as isize;
+                let w = normalize::NameKeys::new(w);
+                let mut best: Option<(f64, &String)> = None;
+                for (sk_key, sw) in cands {
+                    if (sk_key.len() as isize - kl).abs() > 3 {
+                        continue;
+                    }
+                    let sim = sw.similarity(&w);
+                    if sim >= 0.8 && best.is_none_or(|(b, _)| sim > b) {
+                        best = Some((sim, sk_key));
+                    }
                 }
-            }
-            if let Some((_, s)) = best {
-                self.name_links.insert(k.clone(), s.clone());
-            }
-        }
+                best.map(|(_, s)| (k.clone(), s.clone()))
+            })
+            .collect();
+        self.name_links.extend(links.into_iter().flatten());
     }
 
     /// Installs a lexicon induced from the corpus (see `induce`).

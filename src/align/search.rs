@@ -7,6 +7,7 @@ use super::score::{
     kind, matched_weight2_by, matched_weight_1v2, matched_weight_by, Scorer, SentenceFeatures,
 };
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Costs of the search, in negative log-odds units.
@@ -102,6 +103,26 @@ impl Level {
     #[inline]
     fn w(&self, d: u32) -> f32 {
         self.wd[d as usize]
+    }
+
+    /// Drops from each unit the concepts that no unit of the other side has: they never match,
+    /// and a match adds nothing for them, so every matched weight (a sum in ascending concept
+    /// order of the matched concepts' weights) is bit-identical with or without them. At 20,000
+    /// sentences per side about half the concepts of level 0 and two thirds above it are such.
+    /// Coarser levels are made from the full lists first.
+    fn keep_shared(s: &mut Level, t: &mut Level) {
+        let present = |l: &Level| {
+            let mut p = vec![false; l.wd.len()];
+            l.ids.iter().flatten().for_each(|&d| p[d as usize] = true);
+            p
+        };
+        let (ps, pt) = (present(s), present(t));
+        s.ids
+            .par_iter_mut()
+            .for_each(|x| x.retain(|&d| pt[d as usize]));
+        t.ids
+            .par_iter_mut()
+            .for_each(|x| x.retain(|&d| ps[d as usize]));
     }
 
     /// Merges neighbours pairwise: unit k of the result is units 2k and 2k+1.
@@ -481,6 +502,53 @@ impl<'a> Matches<'a> {
     }
 }
 
+/// Length costs of (source, target) character counts that are whole numbers below
+/// `LENGTH_MEMO`, each computed once per pass: a band asks for the same pairs of lengths many
+/// times (at 20,000 sentences per side about 185,000 distinct pairs among 2 million look-ups at
+/// level 0), and each costs two `exp` and a `ln`. A stored value is the one `Searcher::length_cost`
+/// returns, whichever thread stored it, so the path is unchanged.
+struct LengthMemo<'a> {
+    searcher: &'a Searcher<'a>,
+    /// `LENGTH_MEMO`² cost bits, row by source length; `EMPTY` until computed.
+    table: Vec<AtomicU64>,
+}
+
+const LENGTH_MEMO: usize = 1024;
+/// A NaN pattern: never the bits of a length cost.
+const EMPTY: u64 = u64::MAX;
+
+impl<'a> LengthMemo<'a> {
+    fn new(searcher: &'a Searcher<'a>) -> Self {
+        LengthMemo {
+            searcher,
+            table: (0..LENGTH_MEMO * LENGTH_MEMO)
+                .map(|_| AtomicU64::new(EMPTY))
+                .collect(),
+        }
+    }
+
+    #[inline]
+    fn cost(&self, ls: f32, lt: f32) -> f64 {
+        let (x, y) = (ls as usize, lt as usize);
+        if x < LENGTH_MEMO && y < LENGTH_MEMO && x as f32 == ls && y as f32 == lt {
+            let slot = &self.table[x * LENGTH_MEMO + y];
+            let v = slot.load(Ordering::Relaxed);
+            if v != EMPTY {
+                return f64::from_bits(v);
+            }
+            let c = self.searcher.length_cost(ls, lt);
+            slot.store(c.to_bits(), Ordering::Relaxed);
+            c
+        } else {
+            self.searcher.length_cost(ls, lt)
+        }
+    }
+}
+
+/// The beads with both sides whose costs are computed ahead of the DP (1-1, 2-1, 1-2, 2-2):
+/// their slot in a cell's costs, by place in `SHAPES` (9: computed in the DP).
+const PAIR_SLOT: [usize; 9] = [0, 9, 9, 1, 2, 3, 9, 9, 9];
+
 pub struct Searcher<'a> {
     pub scorer: &'a Scorer,
     pub costs: SearchCosts,
@@ -544,51 +612,78 @@ impl Searcher<'_> {
 
     /// Best path through the band, as a list of (source units, target units) bead shapes.
     ///
-    /// Hot loop. Three things keep it cheap without changing its result: the matched weight of
-    /// every cell's unit pair is computed once, in parallel, before the sequential DP; the
-    /// matches of a unit against a run of two (1-2, 2-1 beads) are cached per cell and reused by
-    /// the 2-2 beads of the neighbouring cells; and a merge bead whose cost without its evidence
-    /// term (never negative) already reaches the best cost found is not scored at all.
-    fn run(&self, s: &Level, t: &Level, band: &Band) -> Vec<(usize, usize)> {
+    /// Hot loop. What keeps it cheap without changing its result: the matched weights of every
+    /// cell's unit pairs (1-1, 1-2, 2-1; the 2-2 beads reuse the neighbouring cells') and then
+    /// the costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each cell are computed in parallel,
+    /// a block of rows at a time, before the sequential DP, which only adds and compares; length
+    /// costs are memoised; and a 3-1 / 1-3 bead whose cost without its evidence term (never
+    /// negative) already reaches the best cost found is not scored at all.
+    fn run(&self, s: &Level, t: &Level, band: &Band, lengths: &LengthMemo) -> Vec<(usize, usize)> {
         let (n, m) = (s.len(), t.len());
         let cells = band.cells();
-        let mut cost = vec![f32::INFINITY; cells];
         let mut back = vec![u8::MAX; cells];
+        // the cost of the best path to each cell, for the last four rows only (a bead spans at
+        // most three): row r at `cost[r % 4]`, from column band.lo[r]
+        let mut cost: [Vec<f32>; 4] = Default::default();
         let max_shape = if self.costs.merge31.is_finite() { 8 } else { 6 };
         // the evidence term of a bead is never negative, so a partial cost bounds the bead's
         let prune = self.costs.sim_weight >= 0.0;
-        if let Some(k) = band.index(0, 0) {
-            cost[k] = 0.0;
-        }
-        // a block of rows at a time, with the matches of its rows and the row before
-        const BLOCK: usize = 4096;
+        // a block of rows at a time, with the matches of its rows and the row before, and the
+        // costs of its beads with both sides (each depends on its cell only: computed in
+        // parallel, the same values at any thread count)
+        const BLOCK: usize = 1024;
         let mut mt = Matches::new(s, t, band, 0..0);
+        let mut pair_costs: Vec<[f64; 4]> = Vec::new();
+        let mut block_start = 0;
         for i in 0..=n {
             if i % BLOCK == 0 {
                 let rows = i.saturating_sub(1)..(i + BLOCK).min(n + 1);
                 mt = Matches::new(s, t, band, rows);
+                block_start = i;
+                self.pair_costs(
+                    s,
+                    t,
+                    band,
+                    &mt,
+                    i..(i + BLOCK).min(n + 1),
+                    lengths,
+                    &mut pair_costs,
+                );
             }
+            let row_base = band.off[i] - band.off[block_start];
+            let mut row = std::mem::take(&mut cost[i % 4]);
+            row.clear();
+            row.resize(band.hi[i] + 1 - band.lo[i], f32::INFINITY);
             for j in band.lo[i]..=band.hi[i] {
                 if i == 0 && j == 0 {
+                    row[0] = 0.0;
                     continue;
                 }
+                let here = &pair_costs[row_base + j - band.lo[i]];
                 let mut best = f64::INFINITY;
                 let mut arg = u8::MAX;
                 for (k, &(a, b)) in SHAPES[..max_shape].iter().enumerate() {
                     if a > i || b > j {
                         continue;
                     }
-                    let Some(p) = band.index(i - a, j - b) else {
+                    let (r, c) = (i - a, j - b);
+                    if c < band.lo[r] || c > band.hi[r] {
                         continue;
-                    };
-                    let prev = cost[p] as f64;
+                    }
+                    let prev = if a == 0 {
+                        row[c - band.lo[r]]
+                    } else {
+                        cost[r % 4][c - band.lo[r]]
+                    } as f64;
                     if !prev.is_finite() {
                         continue;
                     }
                     let c = if a == 0 || b == 0 {
                         prev + self.skip_cost(s, t, i, j, a, b)
+                    } else if PAIR_SLOT[k] < 4 {
+                        prev + here[PAIR_SLOT[k]]
                     } else {
-                        let base = self.base_cost(s, t, i, j, a, b);
+                        let base = self.base_cost(s, t, i, j, a, b, lengths);
                         let mut with_structure = if s.para[i - a] != t.para[j - b] {
                             base + self.costs.structure
                         } else {
@@ -601,22 +696,17 @@ impl Searcher<'_> {
                         if prune && prev + with_structure >= best {
                             continue;
                         }
-                        let mut cost = base + self.sim_cost(s, t, i, j, a, b, &mt);
-                        if s.para[i - a] != t.para[j - b] {
-                            cost += self.costs.structure;
-                        }
-                        prev + cost.min(cap)
+                        prev + self.pair_cost(s, t, i, j, a, b, &mt, lengths)
                     };
                     if c < best {
                         best = c;
                         arg = k as u8;
                     }
                 }
-                if let Some(x) = band.index(i, j) {
-                    cost[x] = best as f32;
-                    back[x] = arg;
-                }
+                row[j - band.lo[i]] = best as f32;
+                back[band.off[i] + j - band.lo[i]] = arg;
             }
+            cost[i % 4] = row;
         }
         let mut shapes = Vec::new();
         let (mut i, mut j) = (n, m);
@@ -638,6 +728,157 @@ impl Searcher<'_> {
         }
         shapes.reverse();
         shapes
+    }
+
+    /// Cost of the bead of source units i-a..i and target units j-b..j (both sides non-empty),
+    /// as `bead_cost_with` computes it, with cached matches and length costs.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn pair_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+        mt: &Matches,
+        lengths: &LengthMemo,
+    ) -> f64 {
+        let base = self.base_cost(s, t, i, j, a, b, lengths);
+        let mut cost = base + self.sim_cost(s, t, i, j, a, b, mt);
+        if s.para[i - a] != t.para[j - b] {
+            cost += self.costs.structure;
+        }
+        cost.min(self.substitute_cap(s, t, i, j, a, b))
+    }
+
+    /// Costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each band cell of `rows` (infinite where the
+    /// bead would start outside the band), in band order from the first cell of `rows`, into
+    /// `out` (reused from block to block). Blocks
+    /// of rows are computed in parallel, each cell alone, so the values do not depend on the
+    /// thread count; the DP adds them to the cost of the path before the bead exactly as it
+    /// would add a bead cost computed in place.
+    #[allow(clippy::too_many_arguments)]
+    fn pair_costs(
+        &self,
+        s: &Level,
+        t: &Level,
+        band: &Band,
+        mt: &Matches,
+        rows: std::ops::Range<usize>,
+        lengths: &LengthMemo,
+        out: &mut Vec<[f64; 4]>,
+    ) {
+        out.clear();
+        out.resize(
+            band.off[rows.end] - band.off[rows.start],
+            [f64::INFINITY; 4],
+        );
+        const CHUNK: usize = 256;
+        let mut blocks = Vec::with_capacity(rows.len() / CHUNK + 1);
+        {
+            let mut rest = &mut out[..];
+            let mut r0 = rows.start;
+            while r0 < rows.end {
+                let r1 = (r0 + CHUNK).min(rows.end);
+                let (a, b) = std::mem::take(&mut rest).split_at_mut(band.off[r1] - band.off[r0]);
+                blocks.push((r0, r1, a));
+                rest = b;
+                r0 = r1;
+            }
+        }
+        blocks.into_par_iter().for_each(|(r0, r1, out)| {
+            let base = band.off[r0];
+            for i in r0.max(1)..r1 {
+                for j in band.lo[i].max(1)..=band.hi[i] {
+                    out[band.off[i] + j - band.lo[i] - base] =
+                        self.cell_costs(s, t, band, i, j, mt, lengths);
+                }
+            }
+        });
+    }
+
+    /// The costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at cell (i, j), i, j ≥ 1 (infinite for one that
+    /// would start outside the band): `pair_cost` of each, with the evidence terms the shapes
+    /// share computed once and summed in `sim_cost`'s order, so each is bit-identical.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn cell_costs(
+        &self,
+        s: &Level,
+        t: &Level,
+        band: &Band,
+        i: usize,
+        j: usize,
+        mt: &Matches,
+        lengths: &LengthMemo,
+    ) -> [f64; 4] {
+        let c = &self.costs;
+        let cov = |m: f32, wt: f32| {
+            if wt > 0.0 {
+                (m / wt).min(1.0) as f64
+            } else {
+                0.0
+            }
+        };
+        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
+        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        let open = |a: usize, b: usize| a <= i && b <= j && band.index(i - a, j - b).is_some();
+        let finish = |a: usize, b: usize, out: f64| {
+            let ls: f32 = s.chars[i - a..i].iter().sum();
+            let lt: f32 = t.chars[j - b..j].iter().sum();
+            let base = self.shape_cost(a, b) + c.length_weight * lengths.cost(ls, lt);
+            let mut cost = base + c.sim_weight * out / 2.0;
+            if s.para[i - a] != t.para[j - b] {
+                cost += c.structure;
+            }
+            cost.min(self.substitute_cap(s, t, i, j, a, b))
+        };
+        let mut costs = [f64::INFINITY; 4];
+        let p = mt.pair(i - 1, j - 1);
+        let (src1, tgt1) = (src(i - 1, p), tgt(j - 1, p));
+        if open(1, 1) {
+            let mut out = 0.0;
+            out += src1;
+            out += tgt1;
+            costs[0] = finish(1, 1, out);
+        }
+        let (open21, open22) = (open(2, 1), open(2, 2));
+        let tgt1_of_two = if open21 || open22 {
+            tgt(j - 1, mt.two_one(i, j))
+        } else {
+            0.0
+        };
+        if open21 {
+            let mut out = 0.0;
+            out += src(i - 2, mt.pair(i - 2, j - 1));
+            out += src1;
+            out += tgt1_of_two;
+            costs[1] = finish(2, 1, out);
+        }
+        let open12 = open(1, 2);
+        let src1_of_two = if open12 || open22 {
+            src(i - 1, mt.one_two(i, j))
+        } else {
+            0.0
+        };
+        if open12 {
+            let mut out = 0.0;
+            out += src1_of_two;
+            out += tgt(j - 2, mt.pair(i - 1, j - 2));
+            out += tgt1;
+            costs[2] = finish(1, 2, out);
+        }
+        if open22 {
+            let mut out = 0.0;
+            out += src(i - 2, mt.one_two(i - 1, j));
+            out += src1_of_two;
+            out += tgt(j - 2, mt.two_one(i, j - 1));
+            out += tgt1_of_two;
+            costs[3] = finish(2, 2, out);
+        }
+        costs
     }
 
     /// The most a bead may cost: a sentence on each side at the same place is a loose
@@ -667,11 +908,21 @@ impl Searcher<'_> {
 
     /// Shape and length cost of a bead with both sides: `bead_cost_with` before its evidence
     /// and structure terms, summed in the same order.
+    #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn base_cost(&self, s: &Level, t: &Level, i: usize, j: usize, a: usize, b: usize) -> f64 {
+    fn base_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+        lengths: &LengthMemo,
+    ) -> f64 {
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        self.shape_cost(a, b) + self.costs.length_weight * self.length_cost(ls, lt)
+        self.shape_cost(a, b) + self.costs.length_weight * lengths.cost(ls, lt)
     }
 
     /// The evidence term of `bead_cost_with` (`uncovered`, with cached matches).
@@ -734,7 +985,8 @@ impl Searcher<'_> {
         ft: &[SentenceFeatures],
         shapes: &[(usize, usize)],
     ) -> Vec<(usize, usize)> {
-        let (s, t) = Level::pair(fs, ft, self.scorer.kind_weights());
+        let (mut s, mut t) = Level::pair(fs, ft, self.scorer.kind_weights());
+        Level::keep_shared(&mut s, &mut t);
         let mut path = vec![(0usize, 0usize)];
         let (mut i, mut j) = (0, 0);
         for &(a, b) in shapes {
@@ -743,7 +995,7 @@ impl Searcher<'_> {
             path.push((i, j));
         }
         let band = Band::around(&path, s.len(), t.len(), self.costs.band);
-        self.run(&s, &t, &band)
+        self.run(&s, &t, &band, &LengthMemo::new(self))
     }
 
     /// Aligns two level-0 sequences; returns bead shapes in order.
@@ -759,7 +1011,11 @@ impl Searcher<'_> {
             let next = (s.coarsen(), t.coarsen());
             levels.push(next);
         }
+        levels
+            .iter_mut()
+            .for_each(|(s, t)| Level::keep_shared(s, t));
         let mut shapes: Option<Vec<(usize, usize)>> = None;
+        let lengths = LengthMemo::new(self);
         while let Some((s, t)) = levels.pop() {
             let band = match &shapes {
                 None => Band::full(s.len(), t.len()),
@@ -775,7 +1031,7 @@ impl Searcher<'_> {
                     Band::around(&path, s.len(), t.len(), self.costs.band)
                 }
             };
-            shapes = Some(self.run(&s, &t, &band));
+            shapes = Some(self.run(&s, &t, &band, &lengths));
         }
         shapes.unwrap_or_default()
     }

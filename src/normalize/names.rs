@@ -211,36 +211,54 @@ fn key_similarity(a: &str, b: &str) -> f64 {
 /// of the shorter name against its best partner, averaged over the longer name's word count).
 /// Two spellings of one name score ≥ `NAME_MATCH_THRESHOLD`.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
-    let ka: Vec<String> = name_words(a)
-        .map(word_key)
-        .filter(|k| !k.is_empty())
-        .collect();
-    let kb: Vec<String> = name_words(b)
-        .map(word_key)
-        .filter(|k| !k.is_empty())
-        .collect();
-    if ka.is_empty() || kb.is_empty() {
-        return 0.0;
+    NameKeys::new(a).similarity(&NameKeys::new(b))
+}
+
+/// The keys `name_similarity` compares, computed once for a name that is compared with many.
+#[derive(Debug, Clone)]
+pub struct NameKeys {
+    /// Key of each word (empty keys left out).
+    words: Vec<String>,
+    /// Key of the words run together.
+    joined: String,
+}
+
+impl NameKeys {
+    pub fn new(name: &str) -> NameKeys {
+        NameKeys {
+            words: name_words(name)
+                .map(word_key)
+                .filter(|k| !k.is_empty())
+                .collect(),
+            joined: word_key(&name_words(name).collect::<String>()),
+        }
     }
-    let joined = |n: &str| -> String { word_key(&name_words(n).collect::<String>()) };
-    let whole = key_similarity(&joined(a), &joined(b));
-    if ka.len() == 1 && kb.len() == 1 {
-        return whole;
+
+    /// `name_similarity` of the two names.
+    pub fn similarity(&self, other: &NameKeys) -> f64 {
+        let (ka, kb) = (&self.words, &other.words);
+        if ka.is_empty() || kb.is_empty() {
+            return 0.0;
+        }
+        let whole = key_similarity(&self.joined, &other.joined);
+        if ka.len() == 1 && kb.len() == 1 {
+            return whole;
+        }
+        let (short, long) = if ka.len() <= kb.len() {
+            (ka, kb)
+        } else {
+            (kb, ka)
+        };
+        let sum: f64 = short
+            .iter()
+            .map(|x| {
+                long.iter()
+                    .map(|y| key_similarity(x, y))
+                    .fold(0.0, f64::max)
+            })
+            .sum();
+        whole.max(sum / long.len() as f64)
     }
-    let (short, long) = if ka.len() <= kb.len() {
-        (&ka, &kb)
-    } else {
-        (&kb, &ka)
-    };
-    let sum: f64 = short
-        .iter()
-        .map(|x| {
-            long.iter()
-                .map(|y| key_similarity(x, y))
-                .fold(0.0, f64::max)
-        })
-        .sum();
-    whole.max(sum / long.len() as f64)
 }
 
 /// Two names whose `name_similarity` reaches this are taken as spellings of one name (measured on
