@@ -579,6 +579,13 @@ pub fn align_pair(
         )
     };
     let (blocks_a, blocks_b) = (sa.blocks(), sb.blocks());
+    // Comparable beads are mined (and teach the induced lexicon) whatever `keep_comparable`
+    // says; it only decides what is exported, so it cannot change the parallel units.
+    let keep_comparable = mining.keep_comparable;
+    let mining = &MiningConfig {
+        keep_comparable: true,
+        ..mining.clone()
+    };
     let mine = |scorer: &Scorer, fs: &[SentenceFeatures], ft: &[SentenceFeatures]| {
         let (pa, pb) = (sa.passages(fs), sb.passages(ft));
         let links = passages::link(
@@ -639,6 +646,7 @@ pub fn align_pair(
         // The miner keeps beads inside one paragraph (`blocks`); this guard keeps a future
         // change from turning a bead across documents into an index panic.
         .filter(|m| m.score >= cfg.min_score && sa.is_run(&m.src) && sb.is_run(&m.tgt))
+        .filter(|m| keep_comparable || m.unit_type == UnitType::Parallel)
         .map(|m| TranslationUnit {
             src: sa.unit_side(docs, &m.src),
             tgt: sb.unit_side(docs, &m.tgt),
@@ -659,7 +667,11 @@ pub fn align_pair(
         .enumerate()
         .flat_map(|(pi, p)| p.sentences.iter().map(move |&k| (k, pi)))
         .collect();
-    for m in beads.iter().filter(|m| m.score >= cfg.min_score) {
+    for m in beads
+        .iter()
+        .filter(|m| m.score >= cfg.min_score)
+        .filter(|m| keep_comparable || m.unit_type == UnitType::Parallel)
+    {
         if let (Some(&x), Some(&y)) = (where_s.get(&m.src[0]), where_t.get(&m.tgt[0])) {
             *inside.entry((x, y)).or_default() += 1;
         }

@@ -18,7 +18,7 @@ use super::induce;
 use super::score::{kind, Scorer, SentenceFeatures};
 use crate::model::UnitType;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Thresholds and sizes of comparable-text mining (`[comparable]` in a pipeline file). The
 /// defaults favour precision: a doubtful pair is left out rather than exported.
@@ -55,6 +55,25 @@ pub struct MiningConfig {
     pub lone_margin: f64,
     /// Export `comparable` units too (otherwise only `parallel` ones).
     pub keep_comparable: bool,
+    /// A short bead (a side under `short_chars` characters) stands on its own (strong, a lone
+    /// covered bead, or `comparable`) only when its sides share at least `min_shared_anchors`
+    /// distinct anchors (numbers, names, lexicon concepts, cognates), or a number ("10 бап" ↔
+    /// "Article 10"), or `short_similarity` of their evidence ("Annotation." ↔ "Аннотация."):
+    /// `Это правда.` ↔ `III. Негізгі құқық.` shares one stem and nothing else. Longer pairs
+    /// placed by their neighbours may share little when the lexicon knows few of their words.
+    pub short_chars: usize,
+    pub min_shared_anchors: usize,
+    pub short_similarity: f64,
+    /// Numbers (digits and months) that one side has and the other lacks: from this many on
+    /// (or from one when the sides share none), and when they are at least as many as the
+    /// shared ones, the bead is a *paraphrase* (a translator keeps the numbers; another paper
+    /// on the same event gives other details). A paraphrase is never strong, never vouches for
+    /// a neighbour and is never promoted by its passage alone; strong neighbours may still
+    /// carry it. 0 switches the check off.
+    pub number_gap: usize,
+    /// Sentences shorter than this (in characters) that a covered chain leaves out do not
+    /// break its coverage: a heading label such as "Annotation." is often beyond the lexicon.
+    pub label_chars: usize,
     /// Gain taken from a 1-2 / 2-1 bead, so a merge must beat the 1-1 it replaces clearly.
     pub merge_penalty: f64,
     /// Passage matching: best target passages kept per source passage (and vice versa).
@@ -88,9 +107,14 @@ impl Default for MiningConfig {
             context_gap: 3,
             context_score: 0.2,
             passage_context: true,
-            lone_similarity: 0.5,
+            lone_similarity: 0.7,
             lone_margin: 1.5,
             keep_comparable: true,
+            min_shared_anchors: 2,
+            short_similarity: 0.8,
+            short_chars: 40,
+            number_gap: 2,
+            label_chars: 16,
             merge_penalty: 0.1,
             passages_per_side: 3,
             passage_min_score: 0.02,
@@ -108,6 +132,27 @@ impl MiningConfig {
         m.pair >= self.parallel_score
             && m.margin >= self.parallel_margin
             && m.similarity >= self.parallel_similarity
+            && self.enough_evidence(m)
+            && !self.paraphrase(m)
+    }
+
+    /// Enough shared evidence for a bead to stand on its own (see `min_shared_anchors`).
+    pub fn enough_evidence(&self, m: &Mined) -> bool {
+        let g = &m.agreement;
+        g.shorter_chars >= self.short_chars
+            || g.shared >= self.min_shared_anchors
+            || g.numbers_shared > 0
+            || m.similarity >= self.short_similarity
+    }
+
+    /// The two sides disagree on their numbers (see `number_gap`).
+    pub fn paraphrase(&self, m: &Mined) -> bool {
+        let g = &m.agreement;
+        let (missing, shared) = (g.numbers_missing, g.numbers_shared);
+        self.number_gap > 0
+            && missing > 0
+            && missing >= shared
+            && (missing >= self.number_gap || shared == 0)
     }
 
     /// Types the beads of one local alignment (in chain order) and drops those left out.
@@ -147,15 +192,24 @@ impl MiningConfig {
         // clear the higher `lone_*` bars to be strong:
         // texts about the same events share names and dates sentence by sentence, so a
         // paraphrase alone can look like a translation; translations come in stretches.
+        // (a paraphrase does not count: two paraphrases side by side are still no translation)
         let alone = |k: usize| {
-            !(0..n).any(|x| x != k && run[x] == run[k] && chain[x].margin >= self.parallel_margin)
+            !(0..n).any(|x| {
+                x != k
+                    && run[x] == run[k]
+                    && chain[x].margin >= self.parallel_margin
+                    && !self.paraphrase(&chain[x])
+            })
         };
         let strong: Vec<bool> = (0..n)
             .map(|k| {
                 let m = &chain[k];
+                // (a lone bead whose evidence matches almost entirely, such as a title, keeps the
+                // ordinary margin bar: near-identical alternatives cap its margin)
                 self.strong(m)
                     && (!alone(k)
-                        || (m.similarity >= self.lone_similarity && m.margin >= self.lone_margin))
+                        || (m.similarity >= self.lone_similarity && m.margin >= self.lone_margin)
+                        || m.similarity >= self.short_similarity)
             })
             .collect();
         let mean_margin = chain.iter().map(|m| m.margin).sum::<f64>() / n.max(1) as f64;
@@ -165,7 +219,8 @@ impl MiningConfig {
                 || (n >= 2 && mean_margin >= self.parallel_margin)
                 || (n == 1
                     && chain[0].pair >= self.parallel_score
-                    && chain[0].margin >= self.parallel_margin));
+                    && chain[0].margin >= self.lone_margin
+                    && self.enough_evidence(&chain[0])));
         let mut keep = Vec::with_capacity(n);
         for k in 0..n {
             let (a, mut b) = (run[k], k);
@@ -185,14 +240,17 @@ impl MiningConfig {
             let next_to_strong = (k > 0 && strong[k - 1] && adjacent(k - 1, k))
                 || (k + 1 < n && strong[k + 1] && adjacent(k, k + 1));
             let m = &mut chain[k];
+            // a paraphrase is carried by strong neighbours or a covered chain of `context_run`
+            // beads, never by a short passage link alone
             let supported = m.pair >= self.context_score
                 && ((b + 1 - a >= self.context_run && others >= 2)
                     || next_to_strong
-                    || translated
+                    || (translated && (n >= self.context_run || !self.paraphrase(m)))
                     || standing_run);
             m.unit_type = if strong[k] || supported {
                 UnitType::Parallel
             } else if self.keep_comparable
+                && self.enough_evidence(m)
                 && m.pair >= self.comparable_score
                 && m.margin >= self.comparable_margin
                 && m.similarity >= self.comparable_similarity
@@ -223,6 +281,75 @@ pub struct Mined {
     /// The unit's confidence: the pair score, damped when the margin is small.
     pub score: f64,
     pub unit_type: UnitType,
+    /// How far the two sides agree on anchors, numbers and names.
+    pub agreement: Agreement,
+}
+
+/// Distinct anchors of a run of sentences, sorted.
+fn run_anchors(fs: &[&SentenceFeatures]) -> Vec<u32> {
+    let mut v: Vec<u32> = fs.iter().flat_map(|f| anchors(f)).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Name concepts found on both sides of the two texts: a name in one sentence whose spelling
+/// the other text also has, but not the sentence it is paired with, says the two tell different
+/// things (capitalized common words, found on one side only, say nothing).
+pub fn names_on_both_sides(fs: &[SentenceFeatures], ft: &[SentenceFeatures]) -> HashSet<u32> {
+    let names = |v: &[SentenceFeatures]| -> HashSet<u32> {
+        v.iter()
+            .flat_map(|f| f.ids.iter().copied())
+            .filter(|id| id >> 29 == kind::NAME)
+            .collect()
+    };
+    let (a, b) = (names(fs), names(ft));
+    a.intersection(&b).copied().collect()
+}
+
+/// How far two runs agree on their anchors.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Agreement {
+    /// Distinct anchors (everything but punctuation) both sides have.
+    pub shared: usize,
+    /// Distinct numbers (digits, months) on one side only / on both sides.
+    pub numbers_missing: usize,
+    pub numbers_shared: usize,
+    /// Distinct names of `names_on_both_sides` on one side only / on both sides.
+    pub names_missing: usize,
+    pub names_shared: usize,
+    /// Characters of the shorter side.
+    pub shorter_chars: usize,
+}
+
+/// The anchor agreement of two runs; `cross` holds the names both texts have.
+pub fn anchor_agreement(
+    a: &[&SentenceFeatures],
+    b: &[&SentenceFeatures],
+    cross: &HashSet<u32>,
+) -> Agreement {
+    let (x, y) = (run_anchors(a), run_anchors(b));
+    let count = |v: &[u32], keep: &dyn Fn(u32) -> bool| v.iter().filter(|&&id| keep(id)).count();
+    let number = |id: u32| id >> 29 == kind::NUMBER;
+    let name = |id: u32| id >> 29 == kind::NAME && cross.contains(&id);
+    let shared: Vec<u32> = x
+        .iter()
+        .filter(|id| y.binary_search(id).is_ok())
+        .copied()
+        .collect();
+    let (ns, ms) = (count(&shared, &number), count(&shared, &name));
+    Agreement {
+        shared: shared.len(),
+        numbers_missing: count(&x, &number) + count(&y, &number) - 2 * ns,
+        numbers_shared: ns,
+        names_missing: count(&x, &name) + count(&y, &name) - 2 * ms,
+        names_shared: ms,
+        shorter_chars: a
+            .iter()
+            .map(|f| f.chars)
+            .sum::<f32>()
+            .min(b.iter().map(|f| f.chars).sum::<f32>()) as usize,
+    }
 }
 
 /// Anchor concepts of a sentence: everything but punctuation, de-duplicated.
@@ -360,20 +487,23 @@ pub struct MiningInput<'a> {
     /// A 1-2 / 2-1 bead joins only sentences of one passage, never across paragraphs or documents.
     pub src_block: &'a [usize],
     pub tgt_block: &'a [usize],
+    /// Names both texts have ([`names_on_both_sides`]).
+    pub cross_names: &'a HashSet<u32>,
 }
 
 impl MiningInput<'_> {
     fn bead(&self, src: Vec<usize>, tgt: Vec<usize>, cfg: &MiningConfig) -> Option<Item> {
+        let a: Vec<&SentenceFeatures> = src.iter().map(|&k| &self.fs[k]).collect();
+        let b: Vec<&SentenceFeatures> = tgt.iter().map(|&k| &self.ft[k]).collect();
         let (pair, sim) = if src.len() == 1 && tgt.len() == 1 {
             *self.scores.get(&(src[0], tgt[0]))?
         } else {
-            let a: Vec<&SentenceFeatures> = src.iter().map(|&k| &self.fs[k]).collect();
-            let b: Vec<&SentenceFeatures> = tgt.iter().map(|&k| &self.ft[k]).collect();
             (
                 self.scorer.run_score(&a, &b),
                 self.scorer.similarity(&a, &b),
             )
         };
+        let agreement = anchor_agreement(&a, &b, self.cross_names);
         // A run's normalizer is its members' largest: a sentence with no good alternatives (a
         // short heading) must not make a merged pair stand out more than its main sentence.
         let most = |ix: &[usize], norm: &[f64]| ix.iter().map(|&k| norm[k]).fold(0.0, f64::max);
@@ -400,6 +530,7 @@ impl MiningInput<'_> {
                 similarity: (sim * 1e3).round() / 1e3,
                 score,
                 unit_type,
+                agreement,
             },
         })
     }
@@ -433,19 +564,22 @@ impl MiningInput<'_> {
             }
         }
         let chain = best_chain(items);
-        // Does the chain cover every sentence of the group's two passages?
+        // Does the chain cover every sentence of the group's two passages? A short label
+        // ("Annotation.", "Аңдатпа.") the lexicon cannot match does not count against it.
         let covered = |side: &dyn Fn(&Mined) -> &Vec<usize>,
-                       of: &dyn Fn(&(usize, usize)) -> usize| {
+                       of: &dyn Fn(&(usize, usize)) -> usize,
+                       feats: &[SentenceFeatures]| {
             let mut all: Vec<usize> = group.iter().map(of).collect();
             all.sort_unstable();
             all.dedup();
             let mut got: Vec<usize> = chain.iter().flat_map(|m| side(m).iter().copied()).collect();
             got.sort_unstable();
-            got == all
+            all.iter()
+                .all(|k| got.binary_search(k).is_ok() || feats[*k].chars < cfg.label_chars as f32)
         };
         let covers = !chain.is_empty()
-            && covered(&|m: &Mined| &m.src, &|p: &(usize, usize)| p.0)
-            && covered(&|m: &Mined| &m.tgt, &|p: &(usize, usize)| p.1);
+            && covered(&|m: &Mined| &m.src, &|p: &(usize, usize)| p.0, self.fs)
+            && covered(&|m: &Mined| &m.tgt, &|p: &(usize, usize)| p.1, self.ft);
         cfg.classify_chain(chain, covers)
     }
 }
@@ -539,7 +673,9 @@ pub fn mine_groups(
     all.dedup();
     let scores = score_pairs(scorer, fs, ft, &all);
     let (norm_src, norm_tgt) = normalizers(fs.len(), ft.len(), &scores, cfg.neighbours);
+    let cross_names = names_on_both_sides(fs, ft);
     let input = MiningInput {
+        cross_names: &cross_names,
         scorer,
         fs,
         ft,
