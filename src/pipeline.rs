@@ -521,15 +521,22 @@ impl<'a> PairSide<'a> {
         let sentences: Vec<usize> = ix.iter().map(|&k| self.at[k].1).collect();
         UnitSide {
             lang: self.lang,
-            text: sentences
-                .iter()
-                .map(|&k| d.sentences[k].text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            // `at` holds only indices of `d`'s sentences, so nothing is out of range here.
+            text: sentences_text(d, &sentences).unwrap_or_default(),
             doc: d.id.clone(),
             sentences,
         }
     }
+}
+
+/// The export text of sentences `ix` (`Sentence::index`) of `d`, joined by a space: what a unit
+/// side and a passage in `passages.jsonl` show. `None` when an index is out of range.
+pub fn sentences_text(d: &SegmentedDocument, ix: &[usize]) -> Option<String> {
+    let parts: Option<Vec<&str>> = ix
+        .iter()
+        .map(|&k| d.sentences.get(k).map(|s| s.text.as_str()))
+        .collect();
+    Some(parts?.join(" "))
 }
 
 /// What one language pair yields: its units and the passage links behind them.
@@ -679,6 +686,7 @@ pub fn align_pair(
             );
             let surf_s = passages::anchor_surfaces(&scorer, &us.text, score::Side::Src);
             let surf_t = passages::anchor_surfaces(&scorer, &ut.text, score::Side::Tgt);
+            // The texts are dropped here: `write_outputs` renders them from the documents.
             passages::PassageRecord {
                 src_lang: a,
                 tgt_lang: b,
@@ -693,11 +701,9 @@ pub fn align_pair(
                 src_doc: us.doc,
                 src_paragraph: x.paragraph,
                 src_sentences: us.sentences,
-                src: us.text,
                 tgt_doc: ut.doc,
                 tgt_paragraph: y.paragraph,
                 tgt_sentences: ut.sentences,
-                tgt: ut.text,
             }
         })
         .collect();
@@ -869,7 +875,9 @@ pub struct Gathered {
     pub warnings: Vec<String>,
     /// Units per pair, in the pipeline's pair order, before triangles and the score filter.
     pub per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)>,
-    /// `passages.jsonl` lines (serialized `PassageRecord`s), pair by pair.
+    /// Passage links, pair by pair: serialized `PassageRecord`s (ids and sentence numbers, no
+    /// texts; as JSON they take less memory than as typed values). `write_outputs` renders each
+    /// into its `passages.jsonl` line from `documents`.
     pub passage_lines: Vec<String>,
 }
 
@@ -933,9 +941,28 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
     summary.export = Some(report);
     summary.export_config = Some(p.config.export.clone());
     // comparable-text reviews: passage links and the trilingual memory
+    // Each line's texts are rendered from the documents as it is written: one at a time.
+    let by_id: std::collections::HashMap<&str, &SegmentedDocument> =
+        segmented.iter().map(|d| (d.id.as_str(), d)).collect();
     staged.stage_with(&p.output.join("passages.jsonl"), |w| {
         for l in &passage_lines {
-            w.write_all(l.as_bytes())?;
+            let rec: passages::PassageRecord =
+                serde_json::from_str(l).map_err(std::io::Error::other)?;
+            let text = |doc: &str, ix: &[usize]| {
+                by_id
+                    .get(doc)
+                    .and_then(|d| sentences_text(d, ix))
+                    .ok_or_else(|| {
+                        std::io::Error::other(format!(
+                            "internal: a passage link names sentences {ix:?} of {doc}, which were not segmented"
+                        ))
+                    })
+            };
+            let (src, tgt) = (
+                text(&rec.src_doc, &rec.src_sentences)?,
+                text(&rec.tgt_doc, &rec.tgt_sentences)?,
+            );
+            serde_json::to_writer(&mut *w, &rec.line(&src, &tgt))?;
             w.write_all(b"\n")?;
         }
         Ok(())

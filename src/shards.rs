@@ -41,7 +41,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Version of the plan and fragment formats.
-pub const FORMAT: u32 = 1;
+/// 2: passage links in align fragments without their texts (rendered at merge).
+pub const FORMAT: u32 = 2;
 
 /// Measured on the bundled corpus, one core (see README, "Running at scale"): bytes of input
 /// per second for ingest → segment, and for aligning one language pair (segmenting included).
@@ -443,7 +444,8 @@ enum Record {
     },
     /// An aligned unit (before triangles and the score filter).
     Unit(TranslationUnit),
-    /// A `passages.jsonl` line, kept as written.
+    /// A passage link as a serialized `PassageRecord` (no texts: merge renders them from the
+    /// segment fragments' documents when it writes `passages.jsonl`).
     Passage(String),
 }
 
@@ -518,7 +520,8 @@ pub fn work_shard(p: &Pipeline, shard: &Shard) -> std::result::Result<String, Sh
 pub enum ShardOutput {
     /// Segmented documents in input order, each with the warnings its reading raised.
     Segment(Vec<(SegmentedDocument, Vec<String>)>),
-    /// Units (before triangles and the score filter) and `passages.jsonl` lines of a pair.
+    /// Units (before triangles and the score filter) and passage links (serialized
+    /// `PassageRecord`s, without texts) of a pair.
     Align {
         units: Vec<TranslationUnit>,
         passages: Vec<String>,

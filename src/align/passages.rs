@@ -147,8 +147,11 @@ pub fn link(
         .collect()
 }
 
-/// One line of `passages.jsonl`: a passage link for review, whether or not a sentence pair
-/// inside it was exported.
+/// A passage link for review, whether or not a sentence pair inside it was exported: what one
+/// line of `passages.jsonl` says, less the two passages' texts. Those are rendered from the
+/// segmented documents only when the line is written (`PassageLine`), so a run holds ids and
+/// sentence numbers per link, not both passages' texts (which made `passages.jsonl`'s records
+/// most of a run's memory: ~10x the input on the bundled corpus).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PassageRecord {
     pub src_lang: crate::model::Lang,
@@ -160,12 +163,51 @@ pub struct PassageRecord {
     pub anchors: Vec<[String; 2]>,
     pub src_doc: String,
     pub src_paragraph: usize,
+    /// Sentence indices in `src_doc` (`Sentence::index`), in order.
     pub src_sentences: Vec<usize>,
-    pub src: String,
     pub tgt_doc: String,
     pub tgt_paragraph: usize,
     pub tgt_sentences: Vec<usize>,
-    pub tgt: String,
+}
+
+/// One line of `passages.jsonl`: a record with its passages' texts (each passage's sentences'
+/// export text joined by a space), fields in the order the file has always had.
+#[derive(Debug, serde::Serialize)]
+pub struct PassageLine<'a> {
+    pub src_lang: crate::model::Lang,
+    pub tgt_lang: crate::model::Lang,
+    pub score: f64,
+    pub units: usize,
+    pub anchors: &'a [[String; 2]],
+    pub src_doc: &'a str,
+    pub src_paragraph: usize,
+    pub src_sentences: &'a [usize],
+    pub src: &'a str,
+    pub tgt_doc: &'a str,
+    pub tgt_paragraph: usize,
+    pub tgt_sentences: &'a [usize],
+    pub tgt: &'a str,
+}
+
+impl PassageRecord {
+    /// The record as a `passages.jsonl` line, with the passages' texts given.
+    pub fn line<'a>(&'a self, src: &'a str, tgt: &'a str) -> PassageLine<'a> {
+        PassageLine {
+            src_lang: self.src_lang,
+            tgt_lang: self.tgt_lang,
+            score: self.score,
+            units: self.units,
+            anchors: &self.anchors,
+            src_doc: &self.src_doc,
+            src_paragraph: self.src_paragraph,
+            src_sentences: &self.src_sentences,
+            src,
+            tgt_doc: &self.tgt_doc,
+            tgt_paragraph: self.tgt_paragraph,
+            tgt_sentences: &self.tgt_sentences,
+            tgt,
+        }
+    }
 }
 
 /// The word of `text` behind each anchor concept (the first one seen), for showing anchors.
