@@ -113,7 +113,7 @@ fn review_round_trip_in_headless_chromium() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("alash");
-    assert!(run_alash(&out).status.success());
+    assert!(run_alash_with_comparable(&out).status.success());
     assert!(run(&["review", out.to_str().unwrap()]).status.success());
     let downloads = tmp.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();

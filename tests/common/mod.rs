@@ -64,6 +64,33 @@ pub fn python_with_translate() -> Option<PathBuf> {
     })
 }
 
+/// Runs the bundled pipeline with comparable units exported too (they score at most half, so
+/// the output has doubtful units for review tests; the bundled defaults export parallel units only).
+pub fn run_alash_with_comparable(out: &Path) -> Output {
+    let text = std::fs::read_to_string(repo().join("pipelines/alash.toml")).unwrap();
+    assert!(
+        text.contains("keep_comparable = false"),
+        "pipelines/alash.toml changed"
+    );
+    let corpus = repo().join("corpus/alash/*.txt");
+    let text = text
+        .replace("keep_comparable = false", "keep_comparable = true")
+        .replace(
+            "\"../corpus/alash/*.txt\"",
+            &format!("{:?}", corpus.to_str().unwrap()),
+        );
+    std::fs::create_dir_all(out).unwrap();
+    let pipeline = out.with_extension("toml");
+    std::fs::write(&pipeline, text).unwrap();
+    run(&[
+        "run",
+        pipeline.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+}
+
 /// Runs the bundled pipeline into a fresh folder and returns it.
 pub fn run_alash(out: &Path) -> Output {
     let pipeline = repo().join("pipelines/alash.toml");
