@@ -82,18 +82,16 @@ pub fn run_alash_with_comparable(out: &Path) -> Output {
     std::fs::create_dir_all(out).unwrap();
     let pipeline = out.with_extension("toml");
     std::fs::write(&pipeline, text).unwrap();
-    run(&[
-        "run",
-        pipeline.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--quiet",
-    ])
+    run_pipeline(&pipeline, out)
 }
 
 /// Runs the bundled pipeline into a fresh folder and returns it.
 pub fn run_alash(out: &Path) -> Output {
-    let pipeline = repo().join("pipelines/alash.toml");
+    run_pipeline(&repo().join("pipelines/alash.toml"), out)
+}
+
+/// `tilmash run PIPELINE --output OUT --quiet`.
+fn run_pipeline(pipeline: &Path, out: &Path) -> Output {
     run(&[
         "run",
         pipeline.to_str().unwrap(),
