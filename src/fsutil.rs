@@ -31,9 +31,98 @@ fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 pub fn interrupt_cleanup() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     let mut guard = pending();
     for tmp in guard.drain(..) {
-        let _ = std::fs::remove_file(tmp);
+        if tmp.is_dir() {
+            remove_work_dir(&tmp);
+        } else {
+            let _ = std::fs::remove_file(tmp);
+        }
     }
     guard
+}
+
+/// Removes a work folder; tried a few times, since a worker thread may still be adding a file
+/// to it while an interrupt deletes it.
+fn remove_work_dir(dir: &Path) {
+    for _ in 0..5 {
+        if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+            return;
+        }
+    }
+}
+
+/// Whether process `pid` still runs (always true off Linux, where this cannot be told cheaply).
+fn process_alive(pid: u32) -> bool {
+    !cfg!(target_os = "linux")
+        || pid == std::process::id()
+        || Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// A hidden work folder inside an output folder (`.tilmash-work-N.tmp-PID`) for the files a run
+/// spills to disk instead of holding in memory (see `spill`). It is registered like a temporary
+/// file, so Ctrl-C deletes it; dropping it deletes it; a killed run's folder is deleted by the
+/// next run on that output folder (its process is gone).
+#[derive(Debug)]
+pub struct WorkDir {
+    path: PathBuf,
+    /// Folders `create` made for it (deepest first): removed again when left empty, so a run
+    /// that fails writes nothing at all.
+    made: Vec<PathBuf>,
+}
+
+impl WorkDir {
+    pub fn create(output: &Path) -> Result<WorkDir> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let made: Vec<PathBuf> = output
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        ensure_folder(output)?;
+        sweep_dead_work_dirs(output);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = output.join(format!(".tilmash-work-{n}.tmp-{}", std::process::id()));
+        let mut reg = pending();
+        reg.push(path.clone());
+        if path.exists() {
+            remove_work_dir(&path);
+        }
+        std::fs::create_dir(&path).map_err(|e| Error::write(&path, e))?;
+        drop(reg);
+        Ok(WorkDir { path, made })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let mut reg = pending();
+        remove_work_dir(&self.path);
+        reg.retain(|p| p != &self.path);
+        for d in &self.made {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+/// Deletes the work folders of runs that no longer run (killed with SIGKILL or a power cut).
+fn sweep_dead_work_dirs(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(".tilmash-work-") || !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if temp_pid(&name).is_some_and(|pid| !process_alive(pid)) {
+            remove_work_dir(&e.path());
+        }
+    }
 }
 
 /// The temporary name for `dest`: hidden, beside it, marked with the process id.
@@ -102,6 +191,7 @@ pub fn lock_folder(dir: &Path) -> Result<FolderLock> {
             }
         }
     }
+    sweep_dead_work_dirs(dir);
     Ok(FolderLock { _dir: f })
 }
 
@@ -144,10 +234,7 @@ fn remove_stale_temps(dest: &Path) {
         let Some(pid) = temp_pid(&file) else {
             continue;
         };
-        let alive = !cfg!(target_os = "linux")
-            || pid == std::process::id()
-            || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive {
+        if !process_alive(pid) {
             let _ = std::fs::remove_file(e.path());
         }
     }

@@ -16,5 +16,6 @@ pub mod normalize;
 pub mod pipeline;
 pub mod segment;
 pub mod shards;
+pub mod spill;
 
 pub use error::{Error, Result};

@@ -340,6 +340,25 @@ pub fn ingest_and_segment_file(
     encoding: Option<ingest::TextEncoding>,
     cfg: &PipelineConfig,
 ) -> Result<(SegmentedDocument, ingest::StreamReport)> {
+    let mut sentences = Vec::new();
+    let (mut seg, report) = ingest_and_segment_stream(path, id, encoding, cfg, |part| {
+        sentences.extend(part);
+        Ok(())
+    })?;
+    seg.sentences = sentences;
+    Ok((seg, report))
+}
+
+/// `ingest_and_segment_file` handing the sentences to `sink` chunk by chunk (numbered over the
+/// whole document) instead of keeping them: the document it returns has no sentences. `run`
+/// writes them to its work folder, so a worker holds one chunk, not one document.
+pub fn ingest_and_segment_stream(
+    path: &Path,
+    id: String,
+    encoding: Option<ingest::TextEncoding>,
+    cfg: &PipelineConfig,
+    mut sink: impl FnMut(Vec<Sentence>) -> Result<()>,
+) -> Result<(SegmentedDocument, ingest::StreamReport)> {
     let mut seg = SegmentedDocument {
         id: id.clone(),
         encoding: String::new(),
@@ -347,6 +366,7 @@ pub fn ingest_and_segment_file(
         paragraph_langs: Vec::new(),
         sentences: Vec::new(),
     };
+    let mut sentence_count = 0;
     let report = ingest::stream_text(path, encoding, ingest::CHUNK_BYTES, |chunk, offset| {
         let mut paragraphs = ingest::build_paragraphs(chunk);
         for p in &mut paragraphs {
@@ -360,20 +380,24 @@ pub fn ingest_and_segment_file(
         };
         identify_document(&mut doc);
         let part = segment_document(&doc, cfg);
-        let (pbase, sbase) = (seg.paragraph_count, seg.sentences.len());
-        seg.sentences
-            .extend(part.sentences.into_iter().map(|mut s| {
-                s.index += sbase;
-                s.paragraph += pbase;
-                s
-            }));
+        let (pbase, sbase) = (seg.paragraph_count, sentence_count);
+        sentence_count += part.sentences.len();
         seg.paragraph_count += part.paragraph_count;
         seg.paragraph_langs.extend(part.paragraph_langs);
-        Ok(())
+        sink(
+            part.sentences
+                .into_iter()
+                .map(|mut s| {
+                    s.index += sbase;
+                    s.paragraph += pbase;
+                    s
+                })
+                .collect(),
+        )
     })?;
     seg.encoding = report.encoding.name();
     let mut report = report;
-    if seg.sentences.is_empty() {
+    if sentence_count == 0 {
         report.warnings.push(format!(
             "{}: no text left once markup, image names and bare numbers are removed; nothing from it is aligned",
             path.display()
@@ -532,9 +556,15 @@ impl<'a> PairSide<'a> {
 /// The export text of sentences `ix` (`Sentence::index`) of `d`, joined by a space: what a unit
 /// side and a passage in `passages.jsonl` show. `None` when an index is out of range.
 pub fn sentences_text(d: &SegmentedDocument, ix: &[usize]) -> Option<String> {
+    // A document cut into parts (see `shards::ScopeParts`) holds a run of its sentences.
+    let first = d.sentences.first().map_or(0, |s| s.index);
     let parts: Option<Vec<&str>> = ix
         .iter()
-        .map(|&k| d.sentences.get(k).map(|s| s.text.as_str()))
+        .map(|&k| {
+            k.checked_sub(first)
+                .and_then(|k| d.sentences.get(k))
+                .map(|s| s.text.as_str())
+        })
         .collect();
     Some(parts?.join(" "))
 }
@@ -750,71 +780,94 @@ pub struct Summary {
 ///
 /// A run is a plan, every shard worked in this process, and a merge: the same steps
 /// `tilmash plan / work / merge` take on a cluster, so the two give byte-identical outputs by
-/// construction (see `shards`). In one process the fragments stay in memory as typed values, and
-/// the align shards take the segment shards' documents instead of segmenting them again (each
-/// document is read and segmented once, not once more per language pair).
+/// construction (see `shards`). Memory stays bounded by what one worker works on (README,
+/// "Large input and memory"): each document's sentences go to the run's work folder as they are
+/// segmented (`spill`), the align shards of one group (one set of scopes, every pair) load
+/// just their documents from there, and their passage lines go back to the work folder as
+/// soon as they are rendered. Each document is read and segmented once, not once per pair.
 pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
-    use crate::shards::{compute_shard, ShardKind, ShardOutput};
+    use crate::shards::{align_groups, compute_shard, AlignSink, ShardKind};
+    use crate::spill::{DocMeta, DocStore};
     let mut timings = BTreeMap::new();
     let clock = Instant::now();
     // Sizing does not change what a shard yields, only how work is grouped: one unit per shard.
     let plan = crate::shards::Plan::make(p, 0.0)?;
     timings.insert("plan".to_string(), clock.elapsed().as_millis() as u64);
     let clock = Instant::now();
+    let work = crate::fsutil::WorkDir::create(&p.output)?;
     let pb = progress("work", plan.shards.len(), opts);
-    let segment_shards: Vec<&crate::shards::Shard> = plan
+    let files: Vec<(PathBuf, String)> = plan
         .shards
         .iter()
         .filter(|s| s.kind == ShardKind::Segment)
-        .collect();
-    let files: Vec<(PathBuf, String)> = segment_shards
-        .iter()
         .flat_map(|s| s.documents.iter().map(|d| (d.path.clone(), d.id.clone())))
         .collect();
-    let prepared: Vec<Result<(SegmentedDocument, Vec<String>)>> = files
+    let mut store = DocStore::new(work.path())?;
+    let metas: Vec<DocMeta> = files
         .par_iter()
-        .map(|(f, id)| {
-            let r = ingest_and_segment_file(f, id.clone(), p.encoding, &p.config)
-                .map(|(d, r)| (d, r.warnings));
+        .enumerate()
+        .map(|(i, (f, id))| {
+            let mut out = store.writer(i)?;
+            let mut meta = DocMeta::default();
+            let (seg, report) =
+                ingest_and_segment_stream(f, id.clone(), p.encoding, &p.config, |part| {
+                    for s in &part {
+                        meta.count(s);
+                        out.push(s)?;
+                    }
+                    Ok(())
+                })?;
+            out.finish()?;
             pb.inc(1);
-            r
-        })
-        .collect();
-    let mut documents = Vec::with_capacity(prepared.len());
-    let mut warnings = Vec::with_capacity(prepared.len());
-    for r in prepared {
-        let (d, w) = r?;
-        documents.push(d);
-        warnings.push(w);
-    }
-    let aligned: Vec<ShardOutput> = plan
-        .shards
-        .par_iter()
-        .filter(|s| s.kind == ShardKind::Align)
-        .map(|shard| {
-            let out = compute_shard(p, shard, Some(&documents));
-            pb.inc(1);
-            out
+            Ok(DocMeta {
+                id: seg.id,
+                encoding: seg.encoding,
+                paragraph_count: seg.paragraph_count,
+                paragraph_langs: seg.paragraph_langs,
+                warnings: report.warnings,
+                ..meta
+            })
         })
         .collect::<Result<_>>()?;
+    for m in metas {
+        store.push(m);
+    }
+    let sink = AlignSink::new(p, work.path())?;
+    align_groups(&plan)
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(k, group)| -> Result<()> {
+            let text: usize = group[0]
+                .documents
+                .iter()
+                .map(|d| Ok(store.docs[store.index(&d.id)?].text_bytes))
+                .sum::<Result<usize>>()?;
+            let budget = p.config.scale.max_scope_bytes();
+            if budget > 0 && text >= budget {
+                crate::shards::align_in_parts(p, k, group, &store, &sink)?;
+                pb.inc(group.len() as u64);
+                return Ok(());
+            }
+            let docs: Vec<SegmentedDocument> = group[0]
+                .documents
+                .iter()
+                .map(|d| store.load(store.index(&d.id)?))
+                .collect::<Result<_>>()?;
+            // One pair at a time: the aligner parallelizes inside a pair, and pairs side by
+            // side would each hold their working memory (with one corpus-wide scope, the
+            // largest part of a run's memory).
+            for shard in group {
+                let out = compute_shard(p, shard, Some(&docs))?;
+                sink.add((k, 0), shard, out, &docs)?;
+                pb.inc(1);
+            }
+            Ok(())
+        })?;
     pb.finish_and_clear();
     timings.insert("work".to_string(), clock.elapsed().as_millis() as u64);
     let clock = Instant::now();
-    // Back into plan order, one output per shard, as `merge` reads them from fragments.
-    let mut docs = documents.into_iter().zip(warnings);
-    let mut aligned = aligned.into_iter();
-    let mut outputs = Vec::with_capacity(plan.shards.len());
-    for shard in &plan.shards {
-        outputs.push(match shard.kind {
-            ShardKind::Segment => {
-                ShardOutput::Segment(docs.by_ref().take(shard.documents.len()).collect())
-            }
-            ShardKind::Align => aligned.next().ok_or_else(|| {
-                Error::Usage(format!("internal: no output for shard {}", shard.id))
-            })?,
-        });
-    }
-    let mut summary = crate::shards::merge_outputs(p, &plan, outputs)?;
+    let input_files = files.into_iter().map(|(f, _)| f).collect();
+    let mut summary = sink.finish(p, input_files, store, work)?;
     timings.insert("merge".to_string(), clock.elapsed().as_millis() as u64);
     summary.timings_ms = timings;
     Ok(summary)
@@ -835,10 +888,31 @@ pub enum MatchWithin {
 }
 
 /// `[scale]`: how a corpus splits into independent alignment scopes.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ScaleConfig {
     pub match_within: MatchWithin,
+    /// The most sentence text (MiB of export text) aligned as one unit, which bounds a
+    /// worker's memory: a larger scope, or one huge document, is cut into parts of about this
+    /// size at paragraph boundaries (documents in input order), each aligned on its own, so no
+    /// unit or passage link crosses two parts. 0: no limit.
+    pub max_scope_mb: u64,
+}
+
+impl Default for ScaleConfig {
+    fn default() -> Self {
+        ScaleConfig {
+            match_within: MatchWithin::Corpus,
+            max_scope_mb: 16,
+        }
+    }
+}
+
+impl ScaleConfig {
+    /// `max_scope_mb` in bytes (0: no limit).
+    pub fn max_scope_bytes(&self) -> usize {
+        (self.max_scope_mb as usize).saturating_mul(1 << 20)
+    }
 }
 
 /// The alignment scope of an input file: "" for the whole corpus, else its folder.
@@ -867,18 +941,48 @@ pub fn prepare_documents(
         .collect()
 }
 
-/// Everything the shards produced, in plan order, ready for the global steps.
+/// Everything the shards produced, ready for the global steps.
 pub struct Gathered {
     /// Input files in sorted order (their newest modification time dates the TMX).
     pub input_files: Vec<PathBuf>,
-    pub documents: Vec<SegmentedDocument>,
-    pub warnings: Vec<String>,
+    /// The segmented documents, in input order (sentences in the work folder).
+    pub documents: crate::spill::DocStore,
     /// Units per pair, in the pipeline's pair order, before triangles and the score filter.
     pub per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)>,
-    /// Passage links, pair by pair: serialized `PassageRecord`s (ids and sentence numbers, no
-    /// texts; as JSON they take less memory than as typed values). `write_outputs` renders each
-    /// into its `passages.jsonl` line from `documents`.
-    pub passage_lines: Vec<String>,
+    /// `passages.jsonl`'s lines, pair by pair, in the work folder.
+    pub passages: Vec<crate::spill::RunFile>,
+    /// Kept until the outputs are committed, then deleted.
+    pub work: crate::fsutil::WorkDir,
+}
+
+/// The line of `passages.jsonl` for a passage link (a serialized `PassageRecord`, without its
+/// texts), with the texts rendered from `docs`.
+pub fn render_passage(
+    line: &str,
+    docs: &std::collections::HashMap<&str, &SegmentedDocument>,
+) -> Result<Vec<u8>> {
+    let rec: passages::PassageRecord = serde_json::from_str(line).map_err(|e| Error::Invalid {
+        path: PathBuf::from("passages"),
+        why: format!("internal: unreadable passage link ({e})"),
+    })?;
+    let text = |doc: &str, ix: &[usize]| {
+        docs.get(doc)
+            .and_then(|d| sentences_text(d, ix))
+            .ok_or_else(|| Error::Invalid {
+                path: PathBuf::from(doc),
+                why: format!(
+                    "internal: a passage link names sentences {ix:?}, which were not segmented"
+                ),
+            })
+    };
+    let (src, tgt) = (
+        text(&rec.src_doc, &rec.src_sentences)?,
+        text(&rec.tgt_doc, &rec.tgt_sentences)?,
+    );
+    let mut out =
+        serde_json::to_vec(&rec.line(&src, &tgt)).map_err(|e| Error::Usage(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// The global steps after alignment: triangles across pairs, the score filter, the summary, and
@@ -886,14 +990,14 @@ pub struct Gathered {
 pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
     let Gathered {
         input_files,
-        documents: segmented,
-        warnings,
+        documents: store,
         mut per_pair,
-        passage_lines,
+        passages,
+        work,
     } = g;
     let mut summary = Summary {
         pipeline: p.name.clone(),
-        warnings,
+        warnings: store.docs.iter().flat_map(|d| d.warnings.clone()).collect(),
         ..Default::default()
     };
     let triangles = align::triangle::triangulate(&mut per_pair, &p.config.comparable);
@@ -901,18 +1005,36 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         units.retain(|u| u.score >= p.config.align.min_score);
     }
 
-    summary.documents = segmented.len();
-    for d in &segmented {
+    summary.documents = store.docs.len();
+    for d in &store.docs {
         summary.encodings.insert(d.id.clone(), d.encoding.clone());
         for lang in &d.paragraph_langs {
             *summary.paragraphs.entry(lang.code().into()).or_default() += 1;
         }
-    }
-    for d in &segmented {
-        for s in &d.sentences {
-            *summary.sentences.entry(s.lang.code().into()).or_default() += 1;
+        for (lang, n) in &d.sentence_langs {
+            *summary.sentences.entry(lang.code().into()).or_default() += n;
         }
     }
+    // Streamed from the work folder one sentence at a time; a write error keeps its kind
+    // (a full disk is reported as such, naming sentences.jsonl).
+    let sentences = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
+        for (i, d) in store.docs.iter().enumerate() {
+            let mut failed = None;
+            let read = store.each_sentence(i, |s| {
+                export::review::write_sentence(&d.id, &s, w).map_err(|e| {
+                    let why = e.to_string();
+                    failed = Some(e);
+                    Error::Usage(why)
+                })
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            read.map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        Ok(())
+    };
+    let confidences = |doc: &str| store.confidences(doc).ok();
 
     // One writer at a time per output folder (see fsutil): a second run waits, then replaces
     // the whole set.
@@ -924,7 +1046,9 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
             output: &p.output,
             formats: &p.config.formats,
             config: &p.config.export,
-            docs: &segmented,
+            documents: store.docs.len(),
+            sentences: &sentences,
+            confidences: &confidences,
             input_files: &input_files,
             per_pair: &per_pair,
         },
@@ -941,33 +1065,12 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
     summary.export = Some(report);
     summary.export_config = Some(p.config.export.clone());
     // comparable-text reviews: passage links and the trilingual memory
-    // Each line's texts are rendered from the documents as it is written: one at a time.
-    let by_id: std::collections::HashMap<&str, &SegmentedDocument> =
-        segmented.iter().map(|d| (d.id.as_str(), d)).collect();
     staged.stage_with(&p.output.join("passages.jsonl"), |w| {
-        for l in &passage_lines {
-            let rec: passages::PassageRecord =
-                serde_json::from_str(l).map_err(std::io::Error::other)?;
-            let text = |doc: &str, ix: &[usize]| {
-                by_id
-                    .get(doc)
-                    .and_then(|d| sentences_text(d, ix))
-                    .ok_or_else(|| {
-                        std::io::Error::other(format!(
-                            "internal: a passage link names sentences {ix:?} of {doc}, which were not segmented"
-                        ))
-                    })
-            };
-            let (src, tgt) = (
-                text(&rec.src_doc, &rec.src_sentences)?,
-                text(&rec.tgt_doc, &rec.tgt_sentences)?,
-            );
-            serde_json::to_writer(&mut *w, &rec.line(&src, &tgt))?;
-            w.write_all(b"\n")?;
+        for f in &passages {
+            f.copy_runs(w)?;
         }
         Ok(())
     })?;
-    drop(passage_lines);
     summary.files.push("passages.jsonl".into());
     // Written even when empty, so that every run of a pipeline writes the same set of files
     // (a stale trilingual.tmx from an earlier run must not survive beside new outputs).
@@ -984,5 +1087,6 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         format!("{json}\n").as_bytes(),
     )?;
     staged.commit()?;
+    drop(work);
     Ok(summary)
 }

@@ -32,7 +32,7 @@
 
 use crate::error::{Error, Result};
 use crate::ingest;
-use crate::model::{Lang, SegmentedDocument, TranslationUnit};
+use crate::model::{Lang, SegmentedDocument, Sentence, TranslationUnit};
 use crate::pipeline::{self, Gathered, Pipeline, Summary};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -596,16 +596,126 @@ pub fn compute_shard(
                         &owned
                     }
                 };
-                let r =
-                    pipeline::align_pair(scope_docs, a, b, &p.config.align, &p.config.comparable)?;
-                units.extend(r.units);
-                // Each record is dropped once serialized: one copy of the passages at a time.
-                for l in r.passages {
-                    passages.push(serde_json::to_string(&l).map_err(json_err)?);
+                let budget = p.config.scale.max_scope_bytes();
+                let text: usize = scope_docs
+                    .iter()
+                    .flat_map(|d| &d.sentences)
+                    .map(|s| s.text.len())
+                    .sum();
+                let mut add = |part: &[SegmentedDocument]| -> Result<()> {
+                    let ShardOutput::Align {
+                        units: u,
+                        passages: l,
+                    } = align_part(p, a, b, part)?
+                    else {
+                        return Ok(());
+                    };
+                    units.extend(u);
+                    passages.extend(l);
+                    Ok(())
+                };
+                if budget == 0 || text < budget {
+                    add(scope_docs)?;
+                } else {
+                    let mut parts = ScopeParts::new(budget);
+                    for d in scope_docs {
+                        parts.start(d);
+                        for s in &d.sentences {
+                            if let Some(part) = parts.push(s.clone()) {
+                                add(&part)?;
+                            }
+                        }
+                    }
+                    add(&parts.finish())?;
                 }
             }
             Ok(ShardOutput::Align { units, passages })
         }
+    }
+}
+
+/// Aligns pair `a`-`b` over `docs` (one scope, or one part of one): its units and passage
+/// links (serialized `PassageRecord`s, without texts).
+pub fn align_part(
+    p: &Pipeline,
+    a: Lang,
+    b: Lang,
+    docs: &[SegmentedDocument],
+) -> Result<ShardOutput> {
+    let r = pipeline::align_pair(docs, a, b, &p.config.align, &p.config.comparable)?;
+    // Each record is dropped once serialized: one copy of the passages at a time.
+    let mut passages = Vec::with_capacity(r.passages.len());
+    for l in r.passages {
+        passages.push(serde_json::to_string(&l).map_err(json_err)?);
+    }
+    Ok(ShardOutput::Align {
+        units: r.units,
+        passages,
+    })
+}
+
+/// Cuts an alignment scope into parts of about `budget` bytes of export text, so that the
+/// aligner's memory is bounded whatever the size of a scope or of one document: fed the scope's
+/// sentences in order (documents in input order), it ends a part before a sentence that opens a
+/// paragraph (or a document) once the part holds `budget` bytes. A document may so be cut in
+/// two parts (each holds a run of its sentences, with their document-wide numbers). The cut
+/// depends only on the sentences, so any worker cuts a scope the same way, and a scope under
+/// the budget is one part: every document whole.
+pub struct ScopeParts {
+    budget: usize,
+    bytes: usize,
+    part: Vec<SegmentedDocument>,
+    /// The paragraph of the last sentence pushed, in the current document.
+    paragraph: Option<usize>,
+}
+
+impl ScopeParts {
+    pub fn new(budget: usize) -> ScopeParts {
+        ScopeParts {
+            budget,
+            bytes: 0,
+            part: Vec::new(),
+            paragraph: None,
+        }
+    }
+
+    /// Opens the next document (its sentences, if any, are ignored: `push` them).
+    pub fn start(&mut self, d: &SegmentedDocument) {
+        self.part.push(SegmentedDocument {
+            id: d.id.clone(),
+            encoding: d.encoding.clone(),
+            paragraph_count: d.paragraph_count,
+            paragraph_langs: d.paragraph_langs.clone(),
+            sentences: Vec::new(),
+        });
+        self.paragraph = None;
+    }
+
+    /// Adds the next sentence of the current document; returns the part it ends, if any.
+    pub fn push(&mut self, s: Sentence) -> Option<Vec<SegmentedDocument>> {
+        let mut done = None;
+        if self.paragraph != Some(s.paragraph) && self.budget > 0 && self.bytes >= self.budget {
+            let mut current = self.part.pop()?;
+            let sentences = std::mem::take(&mut current.sentences);
+            let next = current.clone();
+            current.sentences = sentences;
+            let mut finished = std::mem::take(&mut self.part);
+            if !current.sentences.is_empty() {
+                finished.push(current);
+            }
+            self.part.push(next);
+            self.bytes = 0;
+            done = Some(finished);
+        }
+        self.bytes += s.text.len();
+        self.paragraph = Some(s.paragraph);
+        self.part.last_mut()?.sentences.push(s);
+        done
+    }
+
+    /// The last part.
+    pub fn finish(self) -> Vec<SegmentedDocument> {
+        self.part
     }
 }
 
@@ -676,72 +786,210 @@ fn parse_fragment(shard: &Shard, text: &str) -> Result<ShardOutput> {
     })
 }
 
-/// The global steps over every shard's fragment (in plan order); see `merge_outputs`. Each
-/// fragment's text is dropped once read.
-pub fn merge_fragments(p: &Pipeline, plan: &Plan, fragments: Vec<String>) -> Result<Summary> {
-    let mut outputs = Vec::with_capacity(fragments.len());
-    for (shard, text) in plan.shards.iter().zip(fragments) {
-        outputs.push(parse_fragment(shard, &text)?);
+/// The align shards in groups: the k-th shard of every pair (in plan order). Scopes are grouped
+/// into shards the same way for every pair, so a group's shards cover the same documents; a
+/// group's documents are loaded once for all its pairs.
+pub fn align_groups(plan: &Plan) -> Vec<Vec<&Shard>> {
+    let mut per_pair: BTreeMap<&str, Vec<&Shard>> = BTreeMap::new();
+    for s in plan.shards.iter().filter(|s| s.kind == ShardKind::Align) {
+        per_pair
+            .entry(s.pair.as_deref().unwrap_or(""))
+            .or_default()
+            .push(s);
     }
-    merge_outputs(p, plan, outputs)
-}
-
-/// The global steps over what every shard yielded (in plan order): documents in input order,
-/// units per pair in the pipeline's pair order, then `pipeline::write_outputs`.
-pub fn merge_outputs(p: &Pipeline, plan: &Plan, outputs: Vec<ShardOutput>) -> Result<Summary> {
-    let mut documents = Vec::new();
-    let mut warnings = Vec::new();
-    let mut units: BTreeMap<String, Vec<TranslationUnit>> = BTreeMap::new();
-    let mut passages: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (shard, output) in plan.shards.iter().zip(outputs) {
-        let pair = shard.pair.clone().unwrap_or_default();
-        match output {
-            ShardOutput::Segment(docs) => {
-                for (d, w) in docs {
-                    documents.push(d);
-                    warnings.extend(w);
-                }
+    let mut groups: Vec<Vec<&Shard>> = Vec::new();
+    for shards in per_pair.values() {
+        for (k, s) in shards.iter().enumerate() {
+            if groups.len() <= k {
+                groups.push(Vec::new());
             }
-            ShardOutput::Align {
-                units: u,
-                passages: l,
-            } => {
-                units.entry(pair.clone()).or_default().extend(u);
-                passages.entry(pair).or_default().extend(l);
-            }
+            groups[k].push(s);
         }
     }
-    let mut per_pair = Vec::new();
-    let mut passage_lines = Vec::new();
-    for &(a, b) in &p.pairs {
-        let name = format!("{}-{}", a.code(), b.code());
-        let mut us = units.remove(&name).unwrap_or_default();
-        // scopes come in sorted order, documents in input order; one order over all of them
-        us.sort_by(|u, v| {
-            (&u.src.doc, &u.src.sentences, &u.tgt.doc, &u.tgt.sentences).cmp(&(
-                &v.src.doc,
-                &v.src.sentences,
-                &v.tgt.doc,
-                &v.tgt.sentences,
-            ))
-        });
-        per_pair.push(((a, b), us));
-        passage_lines.extend(passages.remove(&name).unwrap_or_default());
+    groups
+}
+
+/// Where an align shard's output goes in the order of the outputs: (group, part).
+pub type PartKey = (usize, usize);
+
+/// Aligns group `k` of a run part by part (see `ScopeParts`), streaming its documents'
+/// sentences from the work folder, so that only one part is in memory: what `run` does with a
+/// scope over `[scale] max_scope_mb` (`compute_shard` cuts it into the same parts).
+pub fn align_in_parts(
+    p: &Pipeline,
+    k: usize,
+    group: &[&Shard],
+    store: &crate::spill::DocStore,
+    sink: &AlignSink,
+) -> Result<()> {
+    let pairs: Vec<(Lang, Lang)> = group
+        .iter()
+        .map(|s| {
+            let pair = s.pair.as_deref().unwrap_or("");
+            lang_pair(pair).ok_or_else(|| Error::Invalid {
+                path: PathBuf::from(&s.id),
+                why: format!("bad language pair \"{pair}\"; make the plan again"),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut n = 0;
+    let mut align = |part: &[SegmentedDocument]| -> Result<()> {
+        for (shard, &(a, b)) in group.iter().zip(&pairs) {
+            sink.add((k, n), shard, align_part(p, a, b, part)?, part)?;
+        }
+        n += 1;
+        Ok(())
+    };
+    let mut parts = ScopeParts::new(p.config.scale.max_scope_bytes());
+    for d in &group[0].documents {
+        let i = store.index(&d.id)?;
+        parts.start(&store.header(i));
+        store.each_sentence(i, |s| match parts.push(s) {
+            Some(part) => align(&part),
+            None => Ok(()),
+        })?;
     }
+    align(&parts.finish())
+}
+
+/// Collects what the align shards yield, group by group (in any order, from parallel
+/// workers): units in memory (few: the aligner keeps one unit per sentence at most), passage
+/// lines rendered with the group's documents at once and spilled to the work folder.
+pub struct AlignSink {
+    pairs: Vec<String>,
+    /// ((group, part), pair, units)
+    units: std::sync::Mutex<Vec<(PartKey, usize, Vec<TranslationUnit>)>>,
+    passages: Vec<crate::spill::RunFile>,
+}
+
+impl AlignSink {
+    pub fn new(p: &Pipeline, work: &Path) -> Result<AlignSink> {
+        let pairs: Vec<String> = p
+            .pairs
+            .iter()
+            .map(|(a, b)| format!("{}-{}", a.code(), b.code()))
+            .collect();
+        let passages = pairs
+            .iter()
+            .map(|n| crate::spill::RunFile::create(work.join(format!("passages-{n}.jsonl"))))
+            .collect::<Result<_>>()?;
+        Ok(AlignSink {
+            pairs,
+            units: Default::default(),
+            passages,
+        })
+    }
+
+    /// Adds what align shard `shard` yielded for `key` (its group, and the part of the group
+    /// when `run` aligns an over-budget scope part by part); `docs` holds the documents
+    /// aligned.
+    pub fn add(
+        &self,
+        key: PartKey,
+        shard: &Shard,
+        output: ShardOutput,
+        docs: &[SegmentedDocument],
+    ) -> Result<()> {
+        let ShardOutput::Align { units, passages } = output else {
+            return Ok(());
+        };
+        let pair = shard.pair.as_deref().unwrap_or("");
+        let Some(pi) = self.pairs.iter().position(|n| n == pair) else {
+            return Ok(());
+        };
+        let by_id: std::collections::HashMap<&str, &SegmentedDocument> =
+            docs.iter().map(|d| (d.id.as_str(), d)).collect();
+        // Rendered lines go to the work folder about a megabyte at a time (a pair's passage
+        // lines can be many times its text); each compact line is dropped once rendered.
+        let mut lines = Vec::new();
+        for l in passages {
+            lines.extend(pipeline::render_passage(&l, &by_id)?);
+            if lines.len() >= 1 << 20 {
+                self.passages[pi].append(key, &lines)?;
+                lines.clear();
+            }
+        }
+        self.passages[pi].append(key, &lines)?;
+        self.units
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, pi, units));
+        Ok(())
+    }
+
+    /// The global steps (see `pipeline::write_outputs`): units per pair in the pipeline's pair
+    /// order, from every group in order, sorted into one order.
+    pub fn finish(
+        self,
+        p: &Pipeline,
+        input_files: Vec<PathBuf>,
+        documents: crate::spill::DocStore,
+        work: crate::fsutil::WorkDir,
+    ) -> Result<Summary> {
+        let mut all = self.units.into_inner().unwrap_or_else(|e| e.into_inner());
+        all.sort_by_key(|(g, pi, _)| (*pi, *g));
+        let mut per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)> =
+            p.pairs.iter().map(|&ab| (ab, Vec::new())).collect();
+        for (_, pi, us) in all {
+            per_pair[pi].1.extend(us);
+        }
+        for (_, us) in per_pair.iter_mut() {
+            // scopes come in sorted order, documents in input order; one order over all of them
+            us.sort_by(|u, v| {
+                (&u.src.doc, &u.src.sentences, &u.tgt.doc, &u.tgt.sentences).cmp(&(
+                    &v.src.doc,
+                    &v.src.sentences,
+                    &v.tgt.doc,
+                    &v.tgt.sentences,
+                ))
+            });
+        }
+        pipeline::write_outputs(
+            p,
+            Gathered {
+                input_files,
+                documents,
+                per_pair,
+                passages: self.passages,
+                work,
+            },
+        )
+    }
+}
+
+/// The global steps over every shard's fragment: segment fragments (in plan order) into the
+/// work folder's documents, then the align groups, each with its documents loaded, then
+/// `pipeline::write_outputs`. `fragment` reads (and checks) one shard's fragment; one
+/// fragment is held at a time.
+pub fn merge_fragments(
+    p: &Pipeline,
+    plan: &Plan,
+    fragment: impl Fn(&Shard) -> Result<String>,
+) -> Result<Summary> {
+    let work = crate::fsutil::WorkDir::create(&p.output)?;
+    let mut store = crate::spill::DocStore::new(work.path())?;
     let mut input_files: Vec<PathBuf> = Vec::new();
     for s in plan.shards.iter().filter(|s| s.kind == ShardKind::Segment) {
         input_files.extend(s.documents.iter().map(|d| d.path.clone()));
+        if let ShardOutput::Segment(docs) = parse_fragment(s, &fragment(s)?)? {
+            for (d, w) in docs {
+                store.add(&d, w)?;
+            }
+        }
     }
-    pipeline::write_outputs(
-        p,
-        Gathered {
-            input_files,
-            documents,
-            warnings,
-            per_pair,
-            passage_lines,
-        },
-    )
+    let sink = AlignSink::new(p, work.path())?;
+    for (k, group) in align_groups(plan).iter().enumerate() {
+        let docs: Vec<SegmentedDocument> = group[0]
+            .documents
+            .iter()
+            .map(|d| store.load(store.index(&d.id)?))
+            .collect::<Result<_>>()?;
+        for shard in group {
+            let out = parse_fragment(shard, &fragment(shard)?)?;
+            sink.add((k, 0), shard, out, &docs)?;
+        }
+    }
+    sink.finish(p, input_files, store, work)
 }
 
 /// `done/ID.json`: a finished shard.
@@ -1026,29 +1274,24 @@ pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
             ),
         });
     }
-    let fragments: Vec<String> = plan
-        .shards
-        .par_iter()
-        .map(|s| {
-            let path = fragment_path(dir, &s.id);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
-            let marker: Option<DoneMarker> = std::fs::read_to_string(done_path(dir, &s.id))
-                .ok()
-                .and_then(|t| serde_json::from_str(&t).ok());
-            if marker.is_none_or(|m| m.hash != hash_bytes(text.as_bytes())) {
-                return Err(Error::Invalid {
-                    path,
-                    why: format!(
-                        "fragment does not match its completion marker (altered or torn); \
-                         delete done/{}.json and work shard {} again",
-                        s.id, s.index
-                    ),
-                });
-            }
-            Ok(text)
-        })
-        .collect::<Result<_>>()?;
-    merge_fragments(&p, &plan, fragments)
+    merge_fragments(&p, &plan, |s| {
+        let path = fragment_path(dir, &s.id);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
+        let marker: Option<DoneMarker> = std::fs::read_to_string(done_path(dir, &s.id))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        if marker.is_none_or(|m| m.hash != hash_bytes(text.as_bytes())) {
+            return Err(Error::Invalid {
+                path,
+                why: format!(
+                    "fragment does not match its completion marker (altered or torn); \
+                     delete done/{}.json and work shard {} again",
+                    s.id, s.index
+                ),
+            });
+        }
+        Ok(text)
+    })
 }
 
 #[cfg(test)]
@@ -1060,6 +1303,85 @@ mod tests {
         assert_eq!(array_spec(&[]), "");
         assert_eq!(array_spec(&[4]), "4");
         assert_eq!(array_spec(&[0, 1, 2, 5, 7, 8]), "0-2,5,7-8");
+    }
+
+    fn doc(id: &str, paragraphs: &[usize]) -> SegmentedDocument {
+        SegmentedDocument {
+            id: id.into(),
+            encoding: "utf-8".into(),
+            paragraph_count: paragraphs.len(),
+            paragraph_langs: vec![Lang::Ru; paragraphs.len()],
+            sentences: paragraphs
+                .iter()
+                .enumerate()
+                .flat_map(|(p, &n)| std::iter::repeat_n(p, n))
+                .enumerate()
+                .map(|(i, p)| Sentence {
+                    index: i,
+                    paragraph: p,
+                    span: 0..10,
+                    lang: Lang::Ru,
+                    lang_confidence: 1.0,
+                    kind: crate::model::ParagraphKind::Body,
+                    text: "0123456789".into(),
+                    align: "0123456789".into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn cut(docs: &[SegmentedDocument], budget: usize) -> Vec<Vec<SegmentedDocument>> {
+        let mut parts = ScopeParts::new(budget);
+        let mut out = Vec::new();
+        for d in docs {
+            parts.start(d);
+            for s in &d.sentences {
+                out.extend(parts.push(s.clone()));
+            }
+        }
+        out.push(parts.finish());
+        out
+    }
+
+    #[test]
+    fn scope_parts_cut_at_paragraphs_and_keep_every_sentence_once() {
+        // 10 bytes a sentence; paragraphs of 3, 1, 4 sentences, and a second document.
+        let docs = vec![doc("a", &[3, 1, 4]), doc("b", &[2, 2])];
+        let parts = cut(&docs, 35);
+        let seen: Vec<(String, usize)> = parts
+            .iter()
+            .flatten()
+            .flat_map(|d| d.sentences.iter().map(|s| (d.id.clone(), s.index)))
+            .collect();
+        let all: Vec<(String, usize)> = docs
+            .iter()
+            .flat_map(|d| d.sentences.iter().map(|s| (d.id.clone(), s.index)))
+            .collect();
+        assert_eq!(seen, all);
+        // a: 30+10 bytes reach 35 after paragraph 1, so paragraph 2 opens the second part,
+        // which holds 40 bytes when b opens
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        assert_eq!(parts[0].len(), 1);
+        assert_eq!(parts[1].len(), 1);
+        assert_eq!(parts[1][0].sentences[0].index, 4);
+        assert_eq!(parts[2][0].id, "b");
+        // a part's text: the sentences it holds, by their document-wide numbers
+        assert_eq!(
+            pipeline::sentences_text(&parts[1][0], &[4, 5]).as_deref(),
+            Some("0123456789 0123456789")
+        );
+        assert_eq!(pipeline::sentences_text(&parts[1][0], &[3]), None);
+        // under the budget (or no budget): one part, every document whole
+        for budget in [1000, 0] {
+            let one = cut(&docs, budget);
+            assert_eq!(one.len(), 1);
+            assert_eq!(one[0].len(), 2);
+            assert_eq!(one[0][0].sentences.len(), 8);
+        }
+        // a part is never cut again by the same budget
+        for part in &parts {
+            assert_eq!(cut(part, 35).len(), 1);
+        }
     }
 
     #[test]

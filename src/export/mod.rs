@@ -16,11 +16,11 @@ pub mod validate;
 pub use config::{ExportConfig, Format, LangCodes, OverLong, TmxProfile};
 pub use jsonl::{read_jsonl, write_jsonl, write_jsonl_units, JsonlUnit, Provenance};
 pub use tmx::{write_tmx, write_tmx_units, TmxOptions};
-pub use units::{build_units, UnitCounts};
+pub use units::{build_units, build_units_with, UnitCounts};
 
 use crate::error::Result;
 use crate::fsutil::StagedFiles;
-use crate::model::{Lang, SegmentedDocument, TranslationUnit};
+use crate::model::{Lang, TranslationUnit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -60,7 +60,14 @@ pub struct ExportInput<'a> {
     pub output: &'a Path,
     pub formats: &'a [Format],
     pub config: &'a ExportConfig,
-    pub docs: &'a [SegmentedDocument],
+    /// Number of documents (for the index page).
+    pub documents: usize,
+    /// Writes `sentences.jsonl` (every sentence of every document; a run streams them from
+    /// its work folder, one document at a time).
+    pub sentences: &'a dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    /// The language confidence of every sentence of a document (`None`: unknown); asked only
+    /// when `config.min_lang_confidence` is set.
+    pub confidences: &'a dyn Fn(&str) -> Option<Vec<f32>>,
     /// Input files, for the default `creationdate` (their newest modification time).
     pub input_files: &'a [PathBuf],
     pub per_pair: &'a [((Lang, Lang), Vec<TranslationUnit>)],
@@ -99,9 +106,22 @@ pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<Export
         files.push(name);
         Ok(())
     };
+    // A few documents' confidences at a time: units come sorted by source document.
+    let mut cache: Vec<(String, std::rc::Rc<Vec<f32>>)> = Vec::new();
+    let mut confidences = |doc: &str| -> Option<std::rc::Rc<Vec<f32>>> {
+        if let Some((_, c)) = cache.iter().find(|(d, _)| d == doc) {
+            return Some(c.clone());
+        }
+        let c = std::rc::Rc::new((input.confidences)(doc)?);
+        if cache.len() >= 16 {
+            cache.remove(0);
+        }
+        cache.push((doc.to_string(), c.clone()));
+        Some(c)
+    };
     for ((a, b), raw) in input.per_pair {
         let pair = pair_name(*a, *b);
-        let (units, counts) = build_units(raw, input.docs, cfg);
+        let (units, counts) = build_units_with(raw, &mut confidences, cfg);
         let mut files = Vec::new();
         if input.formats.contains(&Format::Tmx) {
             let opts = TmxOptions {
@@ -156,11 +176,9 @@ pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<Export
         );
     }
     let mut files = Vec::new();
-    staged.stage_with(&out.join(review::SENTENCES_FILE), |w| {
-        review::write_sentences(input.docs, w)
-    })?;
+    staged.stage_with(&out.join(review::SENTENCES_FILE), input.sentences)?;
     files.push(review::SENTENCES_FILE.to_string());
-    let index = report::index_html(input.name, input.docs.len(), &report, out);
+    let index = report::index_html(input.name, input.documents, &report, out);
     staged.stage(&out.join("index.html"), index.as_bytes())?;
     files.push("index.html".to_string());
     report.files.extend(files);

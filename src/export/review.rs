@@ -59,19 +59,28 @@ pub fn write_sentences(
 ) -> std::io::Result<()> {
     for d in docs {
         for s in &d.sentences {
-            let line = SentenceLineRef {
-                doc: &d.id,
-                index: s.index,
-                paragraph: s.paragraph,
-                lang: s.lang,
-                lang_confidence: (s.lang_confidence * 100.0).round() / 100.0,
-                text: &s.text,
-            };
-            serde_json::to_writer(&mut *w, &line)?;
-            w.write_all(b"\n")?;
+            write_sentence(&d.id, s, w)?;
         }
     }
     Ok(())
+}
+
+/// One line of `sentences.jsonl`.
+pub fn write_sentence(
+    doc: &str,
+    s: &crate::model::Sentence,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let line = SentenceLineRef {
+        doc,
+        index: s.index,
+        paragraph: s.paragraph,
+        lang: s.lang,
+        lang_confidence: (s.lang_confidence * 100.0).round() / 100.0,
+        text: &s.text,
+    };
+    serde_json::to_writer(&mut *w, &line)?;
+    w.write_all(b"\n")
 }
 
 fn read_sentences(path: &Path) -> Result<BTreeMap<String, Vec<(String, Lang)>>> {

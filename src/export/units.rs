@@ -39,14 +39,18 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Lowest language confidence over the unit's sentences (1.0 when unknown).
-fn lang_confidence(u: &TranslationUnit, docs: &HashMap<&str, &SegmentedDocument>) -> f32 {
+/// Lowest language confidence over the unit's sentences (1.0 when unknown), from each
+/// document's sentence confidences (`None`: document unknown).
+pub fn lang_confidence(
+    u: &TranslationUnit,
+    confidences: &mut dyn FnMut(&str) -> Option<std::rc::Rc<Vec<f32>>>,
+) -> f32 {
     let mut min = 1.0f32;
     for side in [&u.src, &u.tgt] {
-        if let Some(d) = docs.get(side.doc.as_str()) {
+        if let Some(c) = confidences(&side.doc) {
             for &i in &side.sentences {
-                if let Some(s) = d.sentences.get(i) {
-                    min = min.min(s.lang_confidence);
+                if let Some(&x) = c.get(i) {
+                    min = min.min(x);
                 }
             }
         }
@@ -60,8 +64,23 @@ pub fn build_units(
     docs: &[SegmentedDocument],
     cfg: &ExportConfig,
 ) -> (Vec<JsonlUnit>, UnitCounts) {
-    let by_id: HashMap<&str, &SegmentedDocument> =
-        docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let by_id: HashMap<&str, std::rc::Rc<Vec<f32>>> = docs
+        .iter()
+        .map(|d| {
+            let c = d.sentences.iter().map(|s| s.lang_confidence).collect();
+            (d.id.as_str(), std::rc::Rc::new(c))
+        })
+        .collect();
+    build_units_with(raw, &mut |doc| by_id.get(doc).cloned(), cfg)
+}
+
+/// `build_units` with the documents' sentence confidences looked up by `confidences` (read
+/// only when `cfg.min_lang_confidence` is set).
+pub fn build_units_with(
+    raw: &[TranslationUnit],
+    confidences: &mut dyn FnMut(&str) -> Option<std::rc::Rc<Vec<f32>>>,
+    cfg: &ExportConfig,
+) -> (Vec<JsonlUnit>, UnitCounts) {
     let mut counts = UnitCounts {
         aligned: raw.len(),
         ..Default::default()
@@ -84,7 +103,9 @@ pub fn build_units(
                 continue;
             }
         }
-        if cfg.min_lang_confidence > 0.0 && lang_confidence(u, &by_id) < cfg.min_lang_confidence {
+        if cfg.min_lang_confidence > 0.0
+            && lang_confidence(u, confidences) < cfg.min_lang_confidence
+        {
             counts.lang_confidence += 1;
             continue;
         }
