@@ -86,7 +86,7 @@ impl WorkDir {
         if path.exists() {
             remove_work_dir(&path);
         }
-        std::fs::create_dir(&path).map_err(|e| Error::write(&path, e))?;
+        std::fs::create_dir(&path).map_err(|e| Error::write(output, e))?;
         drop(reg);
         Ok(WorkDir { path, made })
     }

@@ -1,13 +1,13 @@
 //! What a run keeps on disk instead of in memory (see README, "Large input and memory"): each
-//! segmented document's sentences, and each alignment group's units and passage lines, in the
-//! run's work folder (`fsutil::WorkDir`, inside the output folder, deleted at the end and on
+//! segmented document's sentences, and each alignment group's passage lines, in the run's work
+//! folder (`fsutil::WorkDir`, inside the output folder, deleted at the end and on
 //! Ctrl-C). Memory then holds small per-document metadata plus what one worker is working on.
 //!
 //! The files are private to one process and read back by it alone: plain JSON lines, one
-//! sentence or unit per line, with floats that must come back bit for bit stored as bits.
+//! sentence per line, with the confidence stored as its bits so it comes back exactly.
 
 use crate::error::{Error, Result};
-use crate::model::{Lang, ParagraphKind, SegmentedDocument, Sentence, TranslationUnit};
+use crate::model::{Lang, ParagraphKind, SegmentedDocument, Sentence};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -66,14 +66,30 @@ struct SpilledSentence<'a> {
     a: std::borrow::Cow<'a, str>,
 }
 
+/// The folder a work file is named by in messages: the output folder holding the work folder
+/// (a user never sees the work folder's name, and a full disk is reported as the output's).
+fn shown(path: &Path) -> &Path {
+    path.ancestors()
+        .find(|a| {
+            a.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".tilmash-work-"))
+        })
+        .and_then(Path::parent)
+        .unwrap_or(path)
+}
+
 fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::write(path, e)
+    move |e| Error::write(shown(path), e)
+}
+
+fn read_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::read(shown(path), e)
 }
 
 fn json_err(path: &Path, e: serde_json::Error) -> Error {
     Error::Invalid {
-        path: path.to_path_buf(),
-        why: format!("work file unreadable ({e}); run again"),
+        path: shown(path).to_path_buf(),
+        why: format!("a work file is unreadable ({e}); run again"),
     }
 }
 
@@ -103,7 +119,7 @@ impl SentenceWriter {
         let path = self.path;
         self.out
             .into_inner()
-            .map_err(|e| Error::write(&path, e.into_error()))?;
+            .map_err(|e| Error::write(shown(&path), e.into_error()))?;
         Ok(())
     }
 }
@@ -160,12 +176,12 @@ impl DocStore {
     /// Calls `f` with every sentence of document `i`, in order, one at a time.
     pub fn each_sentence(&self, i: usize, mut f: impl FnMut(Sentence) -> Result<()>) -> Result<()> {
         let path = self.file(i);
-        let file = File::open(&path).map_err(|e| Error::read(&path, e))?;
+        let file = File::open(&path).map_err(read_err(&path))?;
         let mut r = BufReader::with_capacity(1 << 16, file);
         let mut line = String::new();
         loop {
             line.clear();
-            if r.read_line(&mut line).map_err(|e| Error::read(&path, e))? == 0 {
+            if r.read_line(&mut line).map_err(read_err(&path))? == 0 {
                 return Ok(());
             }
             let s: SpilledSentence = serde_json::from_str(&line).map_err(|e| json_err(&path, e))?;
@@ -235,9 +251,6 @@ struct RunState {
     len: u64,
     /// (key, offset, length)
     runs: Vec<(crate::shards::PartKey, u64, u64)>,
-    /// Units: the byte range of each source document's lines (a document's units come from
-    /// one group, sorted by document first, so they are one range).
-    by_doc: BTreeMap<String, (u64, u64)>,
 }
 
 impl RunFile {
@@ -248,7 +261,6 @@ impl RunFile {
                 out: BufWriter::with_capacity(1 << 16, f),
                 len: 0,
                 runs: Vec::new(),
-                by_doc: BTreeMap::new(),
             }),
             path,
         })
@@ -268,61 +280,9 @@ impl RunFile {
         Ok(())
     }
 
-    /// Appends units sorted by source document, indexing each document's range.
-    pub fn append_units(&self, units: &[TranslationUnit]) -> Result<()> {
-        let mut st = self.lock();
-        let mut i = 0;
-        while i < units.len() {
-            let doc = &units[i].src.doc;
-            let mut bytes = Vec::new();
-            while i < units.len() && units[i].src.doc == *doc {
-                serde_json::to_writer(&mut bytes, &units[i])
-                    .map_err(|e| json_err(&self.path, e))?;
-                bytes.push(b'\n');
-                i += 1;
-            }
-            st.out.write_all(&bytes).map_err(write_err(&self.path))?;
-            let at = st.len;
-            st.len += bytes.len() as u64;
-            if st
-                .by_doc
-                .insert(doc.clone(), (at, bytes.len() as u64))
-                .is_some()
-            {
-                return Err(Error::Invalid {
-                    path: PathBuf::from(doc),
-                    why: "internal: units of one document came from two alignment groups".into(),
-                });
-            }
-        }
-        Ok(())
-    }
-
     fn reader(&self) -> Result<File> {
         self.lock().out.flush().map_err(write_err(&self.path))?;
-        File::open(&self.path).map_err(|e| Error::read(&self.path, e))
-    }
-
-    fn read_range(
-        &self,
-        f: &mut File,
-        (at, len): (u64, u64),
-        line: &mut dyn FnMut(&str) -> Result<()>,
-    ) -> Result<()> {
-        f.seek(SeekFrom::Start(at))
-            .map_err(|e| Error::read(&self.path, e))?;
-        let mut r = BufReader::with_capacity(1 << 16, Read::by_ref(f).take(len));
-        let mut buf = String::new();
-        loop {
-            buf.clear();
-            if r.read_line(&mut buf)
-                .map_err(|e| Error::read(&self.path, e))?
-                == 0
-            {
-                return Ok(());
-            }
-            line(&buf)?;
-        }
+        File::open(&self.path).map_err(read_err(&self.path))
     }
 
     /// Copies every run, in key order (runs of one key in the order appended), to `w`.
@@ -337,88 +297,11 @@ impl RunFile {
             let copied = std::io::copy(&mut Read::by_ref(&mut f).take(len), w)?;
             if copied != len {
                 return Err(std::io::Error::other(format!(
-                    "work file {} shorter than written",
-                    self.path.display()
+                    "a work file in {} is shorter than written",
+                    shown(&self.path).display()
                 )));
             }
         }
         Ok(())
-    }
-
-    /// Every unit, ordered by source document (then as appended: by sentences, target).
-    pub fn each_unit(&self, mut f: impl FnMut(TranslationUnit) -> Result<()>) -> Result<()> {
-        let mut file = self.reader()?;
-        let ranges: Vec<(u64, u64)> = self.lock().by_doc.values().copied().collect();
-        for range in ranges {
-            self.read_range(&mut file, range, &mut |l| {
-                f(serde_json::from_str(l).map_err(|e| json_err(&self.path, e))?)
-            })?;
-        }
-        Ok(())
-    }
-}
-
-/// Values appended once and read back by position (the filtered units of a pair, whose
-/// duplicates must be fetched again when their group's first member is written).
-pub struct Spilled<T> {
-    path: PathBuf,
-    out: Option<BufWriter<File>>,
-    len: u64,
-    offsets: Vec<u64>,
-    reader: Option<File>,
-    _t: std::marker::PhantomData<T>,
-}
-
-impl<T: Serialize + serde::de::DeserializeOwned> Spilled<T> {
-    pub fn create(path: PathBuf) -> Result<Spilled<T>> {
-        let f = File::create(&path).map_err(write_err(&path))?;
-        Ok(Spilled {
-            out: Some(BufWriter::with_capacity(1 << 16, f)),
-            path,
-            len: 0,
-            offsets: Vec::new(),
-            reader: None,
-            _t: std::marker::PhantomData,
-        })
-    }
-
-    pub fn push(&mut self, v: &T) -> Result<()> {
-        let mut bytes = serde_json::to_vec(v).map_err(|e| json_err(&self.path, e))?;
-        bytes.push(b'\n');
-        let out = self.out.as_mut().ok_or_else(|| {
-            Error::write(&self.path, std::io::Error::other("appended after reading"))
-        })?;
-        out.write_all(&bytes).map_err(write_err(&self.path))?;
-        self.offsets.push(self.len);
-        self.len += bytes.len() as u64;
-        Ok(())
-    }
-
-    pub fn len(&self) -> usize {
-        self.offsets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.offsets.is_empty()
-    }
-
-    /// Value number `i`.
-    pub fn get(&mut self, i: usize) -> Result<T> {
-        if let Some(out) = self.out.take() {
-            out.into_inner()
-                .map_err(|e| Error::write(&self.path, e.into_error()))?;
-        }
-        if self.reader.is_none() {
-            self.reader = Some(File::open(&self.path).map_err(|e| Error::read(&self.path, e))?);
-        }
-        let f = self.reader.as_mut().expect("opened above");
-        let end = self.offsets.get(i + 1).copied().unwrap_or(self.len);
-        let at = self.offsets[i];
-        f.seek(SeekFrom::Start(at))
-            .map_err(|e| Error::read(&self.path, e))?;
-        let mut buf = vec![0u8; (end - at) as usize];
-        f.read_exact(&mut buf)
-            .map_err(|e| Error::read(&self.path, e))?;
-        serde_json::from_slice(&buf).map_err(|e| json_err(&self.path, e))
     }
 }
