@@ -111,8 +111,10 @@ impl SentenceWriter {
             t: s.text.as_str().into(),
             a: s.align.as_str().into(),
         };
-        serde_json::to_writer(&mut self.out, &line).map_err(|e| json_err(&self.path, e))?;
-        self.out.write_all(b"\n").map_err(write_err(&self.path))
+        // Serialized first, so a write error (a full disk) is reported as one.
+        let mut bytes = serde_json::to_vec(&line).map_err(|e| json_err(&self.path, e))?;
+        bytes.push(b'\n');
+        self.out.write_all(&bytes).map_err(write_err(&self.path))
     }
 
     pub fn finish(self) -> Result<()> {
