@@ -12,8 +12,8 @@
 //! Latin-script text is English unless it shows evidence of another language: English is the
 //! one Latin-script working language, and a short English headline has no function word.
 
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::model::Lang;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -30,39 +30,149 @@ impl LangGuess {
     };
 }
 
-struct Lexicons {
-    kk: HashSet<&'static str>,
-    ru: HashSet<&'static str>,
-    en: HashSet<&'static str>,
-    other_latin: HashSet<&'static str>,
-    kk_suffixes: Vec<&'static str>,
-    ru_suffixes: Vec<&'static str>,
+/// Characters below this have their letter test and lower-case form in a table: Latin,
+/// Greek and Cyrillic, where nearly all kk/ru/en text lives.
+const TABLE_CHARS: usize = 0x530;
+/// In `Lexicons::lower`: no one-character lower case, or one that depends on context (final
+/// sigma): the word is lower-cased by `str::to_lowercase`.
+const NO_FAST_LOWER: u32 = u32::MAX;
+
+/// Whether a suffix of a given length (in characters) is a Kazakh and/or a Russian ending.
+#[derive(Debug, Clone, Copy, Default)]
+struct SuffixOf {
+    kk: bool,
+    ru: bool,
 }
 
-fn words_of(data: &'static str) -> HashSet<&'static str> {
+struct Lexicons {
+    kk: FxHashSet<&'static str>,
+    ru: FxHashSet<&'static str>,
+    en: FxHashSet<&'static str>,
+    other_latin: FxHashSet<&'static str>,
+    /// Every ending of both suffix lists, with the lists it is on.
+    suffixes: FxHashMap<&'static str, SuffixOf>,
+    /// The lengths in characters that occur in `suffixes`, shortest first.
+    suffix_lengths: Vec<usize>,
+    /// `char::is_alphabetic` for the characters below `TABLE_CHARS`.
+    alphabetic: Vec<bool>,
+    /// The lower case of the characters below `TABLE_CHARS`, or `NO_FAST_LOWER`.
+    lower: Vec<u32>,
+}
+
+fn words_of(data: &'static str) -> FxHashSet<&'static str> {
     data.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect()
 }
 
-/// Suffixes sorted longest first, so the first match is the longest.
-fn suffixes_of(data: &'static str) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = words_of(data).into_iter().collect();
-    v.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-    v
-}
-
 fn lexicons() -> &'static Lexicons {
     static L: OnceLock<Lexicons> = OnceLock::new();
-    L.get_or_init(|| Lexicons {
-        kk: words_of(include_str!("../../data/langid/kk.txt")),
-        ru: words_of(include_str!("../../data/langid/ru.txt")),
-        en: words_of(include_str!("../../data/langid/en.txt")),
-        other_latin: words_of(include_str!("../../data/langid/other-latin.txt")),
-        kk_suffixes: suffixes_of(include_str!("../../data/langid/kk-suffixes.txt")),
-        ru_suffixes: suffixes_of(include_str!("../../data/langid/ru-suffixes.txt")),
+    L.get_or_init(|| {
+        let mut suffixes: FxHashMap<&'static str, SuffixOf> = FxHashMap::default();
+        for s in words_of(include_str!("../../data/langid/kk-suffixes.txt")) {
+            suffixes.entry(s).or_default().kk = true;
+        }
+        for s in words_of(include_str!("../../data/langid/ru-suffixes.txt")) {
+            suffixes.entry(s).or_default().ru = true;
+        }
+        let mut suffix_lengths: Vec<usize> = suffixes.keys().map(|s| s.chars().count()).collect();
+        suffix_lengths.sort_unstable();
+        suffix_lengths.dedup();
+        let chars = (0..TABLE_CHARS as u32).map(|u| char::from_u32(u).unwrap_or('\0'));
+        let alphabetic = chars.clone().map(char::is_alphabetic).collect();
+        let lower = chars
+            .map(|c| {
+                let mut l = c.to_lowercase();
+                match (l.next(), l.next()) {
+                    // Σ lower-cases to ς at the end of a word.
+                    (Some(x), None) if c != 'Σ' => x as u32,
+                    _ => NO_FAST_LOWER,
+                }
+            })
+            .collect();
+        Lexicons {
+            kk: words_of(include_str!("../../data/langid/kk.txt")),
+            ru: words_of(include_str!("../../data/langid/ru.txt")),
+            en: words_of(include_str!("../../data/langid/en.txt")),
+            other_latin: words_of(include_str!("../../data/langid/other-latin.txt")),
+            suffixes,
+            suffix_lengths,
+            alphabetic,
+            lower,
+        }
     })
+}
+
+impl Lexicons {
+    #[inline]
+    fn is_alphabetic(&self, c: char) -> bool {
+        match self.alphabetic.get(c as usize) {
+            Some(&a) => a,
+            None => c.is_alphabetic(),
+        }
+    }
+
+    /// `word.to_lowercase()` into `buf`, a table look-up per character where there is one.
+    fn lower_into(&self, word: &str, buf: &mut String) {
+        buf.clear();
+        for c in word.chars() {
+            let l = match self.lower.get(c as usize) {
+                Some(&l) if l != NO_FAST_LOWER => char::from_u32(l),
+                _ => None,
+            };
+            match l {
+                Some(l) => buf.push(l),
+                None => {
+                    buf.clear();
+                    buf.push_str(&word.to_lowercase());
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Whether `word` (lower case, `n` characters) ends in a Kazakh or Russian suffix that
+    /// leaves at least two letters: (Kazakh, Russian).
+    fn suffixes_of(&self, word: &str, n: usize) -> (bool, bool) {
+        let (mut kk, mut ru) = (false, false);
+        for &len in &self.suffix_lengths {
+            if n < len + 2 {
+                break;
+            }
+            // The start of the last `len` characters.
+            let Some((at, _)) = word.char_indices().rev().nth(len - 1) else {
+                break;
+            };
+            if let Some(s) = self.suffixes.get(&word[at..]) {
+                kk |= s.kk;
+                ru |= s.ru;
+            }
+        }
+        (kk, ru)
+    }
+
+    /// The maximal runs of letters of `text` (what `split(|c| !c.is_alphabetic())` leaves).
+    fn words<'t>(&'t self, text: &'t str) -> impl Iterator<Item = &'t str> + 't {
+        let mut start: Option<usize> = None;
+        let mut it = text.char_indices();
+        std::iter::from_fn(move || loop {
+            match it.next() {
+                Some((i, c)) => {
+                    let alpha = self.is_alphabetic(c);
+                    match (alpha, start) {
+                        (true, None) => start = Some(i),
+                        (false, Some(s)) => {
+                            start = None;
+                            return Some(&text[s..i]);
+                        }
+                        _ => {}
+                    }
+                }
+                None => return start.take().map(|s| &text[s..]),
+            }
+        })
+    }
 }
 
 fn is_kazakh_letter(c: char) -> bool {
@@ -100,61 +210,113 @@ fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
 }
 
-/// Latin letters that English does not use but other Latin-script languages do.
+/// Latin letters that English does not use but other Latin-script languages do (compared in
+/// lower case: á … ű).
 fn is_other_latin_letter(c: char) -> bool {
-    "áéíóúñ¿¡àèùâêîôûçëïüœäößăşţğıøåæąęłńśźżčšžřůőű".contains(c.to_lowercase().next().unwrap_or(c))
-}
-
-/// The longest suffix in `list` that leaves at least two letters of `word`.
-fn has_suffix(word: &str, list: &[&str]) -> bool {
-    let n = word.chars().count();
-    list.iter()
-        .any(|s| n >= s.chars().count() + 2 && word.ends_with(s))
+    if c.is_ascii() {
+        return false;
+    }
+    matches!(
+        c.to_lowercase().next().unwrap_or(c),
+        'á' | 'é'
+            | 'í'
+            | 'ó'
+            | 'ú'
+            | 'ñ'
+            | '¿'
+            | '¡'
+            | 'à'
+            | 'è'
+            | 'ù'
+            | 'â'
+            | 'ê'
+            | 'î'
+            | 'ô'
+            | 'û'
+            | 'ç'
+            | 'ë'
+            | 'ï'
+            | 'ü'
+            | 'œ'
+            | 'ä'
+            | 'ö'
+            | 'ß'
+            | 'ă'
+            | 'ş'
+            | 'ţ'
+            | 'ğ'
+            | 'ı'
+            | 'ø'
+            | 'å'
+            | 'æ'
+            | 'ą'
+            | 'ę'
+            | 'ł'
+            | 'ń'
+            | 'ś'
+            | 'ź'
+            | 'ż'
+            | 'č'
+            | 'š'
+            | 'ž'
+            | 'ř'
+            | 'ů'
+            | 'ő'
+            | 'ű'
+    )
 }
 
 /// Identifies the language of a text span.
+///
+/// Two passes over the text and no allocation per word (this runs on every paragraph and every
+/// sentence): letters are counted first, then the words are looked at in the branch the script
+/// decides.
 pub fn identify(text: &str) -> LangGuess {
     let lex = lexicons();
     let (mut cyr, mut lat, mut other_cyr, mut foreign) = (0usize, 0usize, 0usize, 0usize);
+    let mut words = 0usize;
+    let mut in_word = false;
     for c in text.chars() {
+        let alpha = lex.is_alphabetic(c);
         if is_cyrillic(c) {
             cyr += 1;
             other_cyr += is_other_cyrillic(c) as usize;
-        } else if c.is_alphabetic() {
+        } else if alpha {
             lat += 1;
             // Greek, Arabic, CJK…: none of ours.
             foreign += !(c.is_ascii_alphabetic() || is_other_latin_letter(c)) as usize;
         }
+        words += (alpha && !in_word) as usize;
+        in_word = alpha;
     }
     if cyr + lat < 2 {
         return LangGuess::UND;
     }
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let n_words = words.len().max(1);
+    let n_words = words.max(1);
+    let mut lw = String::with_capacity(32);
     if cyr >= lat {
-        if other_cyr * 2 > words.len().max(2) / 4 + 1 {
+        if other_cyr * 2 > words.max(2) / 4 + 1 {
             return LangGuess {
                 lang: Lang::Other,
                 confidence: 0.7,
             };
         }
         let (mut kk, mut ru) = (0.0f32, 0.0f32);
-        for w in words.iter().filter(|w| w.chars().any(is_cyrillic)) {
-            if w.chars().any(is_kazakh_letter) {
+        for w in lex.words(text) {
+            lex.lower_into(w, &mut lw);
+            if !lw.chars().any(is_cyrillic) {
+                continue;
+            }
+            if lw.chars().any(is_kazakh_letter) {
                 kk += 1.5;
                 continue;
             }
-            if lex.kk.contains(w.as_str()) {
+            if lex.kk.contains(lw.as_str()) {
                 kk += 1.0;
-            } else if lex.ru.contains(w.as_str()) {
+            } else if lex.ru.contains(lw.as_str()) {
                 ru += 1.0;
             } else {
-                let k = has_suffix(w, &lex.kk_suffixes);
-                let r = has_suffix(w, &lex.ru_suffixes);
+                let (k, r) = lex.suffixes_of(&lw, lw.chars().count());
                 if k && !r {
                     kk += 0.5;
                 } else if r && !k {
@@ -165,11 +327,8 @@ pub fn identify(text: &str) -> LangGuess {
         decide(Lang::Kk, kk, Lang::Ru, ru, n_words)
     } else {
         let (mut en, mut oth) = (0.0f32, foreign as f32);
-        for w in text
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| !w.is_empty())
-        {
-            let lw = w.to_lowercase();
+        for w in lex.words(text) {
+            lex.lower_into(w, &mut lw);
             en += lex.en.contains(lw.as_str()) as u8 as f32;
             oth += lex.other_latin.contains(lw.as_str()) as u8 as f32;
             if w.chars().any(is_other_latin_letter) {
@@ -232,8 +391,75 @@ pub fn identify_runs(text: &str) -> Vec<(Range<usize>, LangGuess)> {
 }
 
 #[cfg(test)]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines of the bundled corpus and strings that stress the fast paths: mixed scripts, final
+    /// sigma, İ (two characters in lower case), letters beyond the tables, Ukrainian letters.
+    fn samples() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/alash");
+        let mut out: Vec<String> = Vec::new();
+        for e in std::fs::read_dir(dir).expect("corpus").flatten() {
+            let text = std::fs::read_to_string(e.path()).expect("corpus file");
+            out.extend(text.lines().map(str::to_string));
+        }
+        for s in [
+            "ΣΟΦΙΑΣ Σοφίας ΑΣ aΣ Σ",
+            "İstanbul İZMİR Diyarbakır",
+            "Қазақстан Республикасы and Kazakhstan",
+            "Україна сьогодні її підтримує",
+            "中文 текст Ճ Ꙁ ᲀ",
+            "Әрине. Ѐ ѐ Ӏ ӏ ҂ ҈ Ԯ ԯ",
+            "ДАРАШЫЛ МАКРОННЫҢ Дарашылдардан",
+            "naïve Orbán Jarosław façade",
+        ] {
+            out.push(s.to_string());
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_the_reference_implementation() {
+        for s in samples() {
+            assert_eq!(identify(&s), reference::identify(&s), "{s}");
+            // Sentence-sized pieces too, as the pipeline calls it.
+            for piece in s.split(". ") {
+                assert_eq!(identify(piece), reference::identify(piece), "{piece}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn agrees_with_the_reference_on_random_text(
+            s in "[a-zA-Zа-яА-ЯёЁәғқңөұүһіӘҒҚҢӨҰҮҺІїєґўΣσςΑİıéñüß中 .,!?0-9«»-]{0,60}"
+        ) {
+            proptest::prop_assert_eq!(identify(&s), reference::identify(&s));
+        }
+    }
+
+    #[test]
+    fn lower_case_table_agrees_with_std() {
+        let lex = lexicons();
+        let mut buf = String::new();
+        for u in 0..0x800u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            for w in [
+                c.to_string(),
+                format!("a{c}"),
+                format!("{c}a"),
+                format!("Σ{c}"),
+            ] {
+                lex.lower_into(&w, &mut buf);
+                assert_eq!(buf, w.to_lowercase(), "{w:?}");
+            }
+            assert_eq!(lex.is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
 
     #[test]
     fn separates_the_three_languages_and_spanish() {
