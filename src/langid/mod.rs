@@ -30,14 +30,60 @@ impl LangGuess {
     };
 }
 
-/// Characters below this have their letter test and lower-case form in a table: Latin,
-/// Greek and Cyrillic, where nearly all kk/ru/en text lives.
+/// Characters below this have their classes and lower-case form in a table: Latin, Greek and
+/// Cyrillic, where nearly all kk/ru/en text lives.
 const TABLE_CHARS: usize = 0x530;
-/// In `Lexicons::lower`: no one-character lower case, or one that depends on context (final
+/// In `CharClass::lower`: no one-character lower case, or one that depends on context (final
 /// sigma): the word is lower-cased by `str::to_lowercase`.
 const NO_FAST_LOWER: u32 = u32::MAX;
 
-/// Whether a suffix of a given length (in characters) is a Kazakh and/or a Russian ending.
+const ALPHA: u8 = 1;
+const CYRILLIC: u8 = 2;
+const OTHER_CYRILLIC: u8 = 4;
+const ASCII_ALPHA: u8 = 8;
+const OTHER_LATIN: u8 = 16;
+/// The lower case is Cyrillic / a Kazakh letter.
+const LOWER_CYRILLIC: u8 = 32;
+const LOWER_KAZAKH: u8 = 64;
+
+/// What the identifier asks of one character, in one look-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CharClass {
+    flags: u8,
+    lower: u32,
+}
+
+impl CharClass {
+    fn of(c: char) -> CharClass {
+        let mut l = c.to_lowercase();
+        let lower = match (l.next(), l.next()) {
+            // Σ lower-cases to ς at the end of a word.
+            (Some(x), None) if c != 'Σ' => x,
+            _ => '\u{0}',
+        };
+        let flag = |b: bool, f: u8| if b { f } else { 0 };
+        CharClass {
+            flags: flag(c.is_alphabetic(), ALPHA)
+                | flag(is_cyrillic(c), CYRILLIC)
+                | flag(is_other_cyrillic(c), OTHER_CYRILLIC)
+                | flag(c.is_ascii_alphabetic(), ASCII_ALPHA)
+                | flag(is_other_latin_letter(c), OTHER_LATIN)
+                | flag(lower != '\0' && is_cyrillic(lower), LOWER_CYRILLIC)
+                | flag(lower != '\0' && is_kazakh_letter(lower), LOWER_KAZAKH),
+            lower: if lower == '\0' {
+                NO_FAST_LOWER
+            } else {
+                lower as u32
+            },
+        }
+    }
+
+    fn has(self, f: u8) -> bool {
+        self.flags & f != 0
+    }
+}
+
+/// Whether a suffix is a Kazakh and/or a Russian ending.
 #[derive(Debug, Clone, Copy, Default)]
 struct SuffixOf {
     kk: bool,
@@ -53,10 +99,8 @@ struct Lexicons {
     suffixes: FxHashMap<&'static str, SuffixOf>,
     /// The lengths in characters that occur in `suffixes`, shortest first.
     suffix_lengths: Vec<usize>,
-    /// `char::is_alphabetic` for the characters below `TABLE_CHARS`.
-    alphabetic: Vec<bool>,
-    /// The lower case of the characters below `TABLE_CHARS`, or `NO_FAST_LOWER`.
-    lower: Vec<u32>,
+    /// `CharClass::of` the characters below `TABLE_CHARS`.
+    classes: Vec<CharClass>,
 }
 
 fn words_of(data: &'static str) -> FxHashSet<&'static str> {
@@ -79,18 +123,6 @@ fn lexicons() -> &'static Lexicons {
         let mut suffix_lengths: Vec<usize> = suffixes.keys().map(|s| s.chars().count()).collect();
         suffix_lengths.sort_unstable();
         suffix_lengths.dedup();
-        let chars = (0..TABLE_CHARS as u32).map(|u| char::from_u32(u).unwrap_or('\0'));
-        let alphabetic = chars.clone().map(char::is_alphabetic).collect();
-        let lower = chars
-            .map(|c| {
-                let mut l = c.to_lowercase();
-                match (l.next(), l.next()) {
-                    // Σ lower-cases to ς at the end of a word.
-                    (Some(x), None) if c != 'Σ' => x as u32,
-                    _ => NO_FAST_LOWER,
-                }
-            })
-            .collect();
         Lexicons {
             kk: words_of(include_str!("../../data/langid/kk.txt")),
             ru: words_of(include_str!("../../data/langid/ru.txt")),
@@ -98,37 +130,19 @@ fn lexicons() -> &'static Lexicons {
             other_latin: words_of(include_str!("../../data/langid/other-latin.txt")),
             suffixes,
             suffix_lengths,
-            alphabetic,
-            lower,
+            classes: (0..TABLE_CHARS as u32)
+                .map(|u| CharClass::of(char::from_u32(u).unwrap_or('\0')))
+                .collect(),
         }
     })
 }
 
 impl Lexicons {
     #[inline]
-    fn is_alphabetic(&self, c: char) -> bool {
-        match self.alphabetic.get(c as usize) {
-            Some(&a) => a,
-            None => c.is_alphabetic(),
-        }
-    }
-
-    /// `word.to_lowercase()` into `buf`, a table look-up per character where there is one.
-    fn lower_into(&self, word: &str, buf: &mut String) {
-        buf.clear();
-        for c in word.chars() {
-            let l = match self.lower.get(c as usize) {
-                Some(&l) if l != NO_FAST_LOWER => char::from_u32(l),
-                _ => None,
-            };
-            match l {
-                Some(l) => buf.push(l),
-                None => {
-                    buf.clear();
-                    buf.push_str(&word.to_lowercase());
-                    return;
-                }
-            }
+    fn class(&self, c: char) -> CharClass {
+        match self.classes.get(c as usize) {
+            Some(&k) => k,
+            None => CharClass::of(c),
         }
     }
 
@@ -152,27 +166,64 @@ impl Lexicons {
         (kk, ru)
     }
 
-    /// The maximal runs of letters of `text` (what `split(|c| !c.is_alphabetic())` leaves).
-    fn words<'t>(&'t self, text: &'t str) -> impl Iterator<Item = &'t str> + 't {
+    /// Calls `f` for each maximal run of letters of `text` (what
+    /// `split(|c| !c.is_alphabetic())` leaves) with the word in lower case (`str::to_lowercase`)
+    /// and what its letters are, built as the text is read.
+    fn each_word(&self, text: &str, lw: &mut String, mut f: impl FnMut(&str, &str, WordFacts)) {
         let mut start: Option<usize> = None;
-        let mut it = text.char_indices();
-        std::iter::from_fn(move || loop {
-            match it.next() {
-                Some((i, c)) => {
-                    let alpha = self.is_alphabetic(c);
-                    match (alpha, start) {
-                        (true, None) => start = Some(i),
-                        (false, Some(s)) => {
-                            start = None;
-                            return Some(&text[s..i]);
-                        }
-                        _ => {}
-                    }
-                }
-                None => return start.take().map(|s| &text[s..]),
+        let mut facts = WordFacts::default();
+        let mut slow = false;
+        let mut finish = |word: &str, lw: &mut String, facts: WordFacts, slow: bool| {
+            if slow {
+                *lw = word.to_lowercase();
+                let facts = WordFacts {
+                    chars: lw.chars().count(),
+                    cyrillic: lw.chars().any(is_cyrillic),
+                    kazakh: lw.chars().any(is_kazakh_letter),
+                    ..facts
+                };
+                f(word, lw, facts);
+            } else {
+                f(word, lw, facts);
             }
-        })
+        };
+        for (i, c) in text.char_indices() {
+            let k = self.class(c);
+            if k.has(ALPHA) {
+                if start.is_none() {
+                    start = Some(i);
+                    facts = WordFacts::default();
+                    slow = false;
+                    lw.clear();
+                }
+                facts.chars += 1;
+                facts.cyrillic |= k.has(LOWER_CYRILLIC);
+                facts.kazakh |= k.has(LOWER_KAZAKH);
+                facts.other_latin |= k.has(OTHER_LATIN);
+                match char::from_u32(k.lower) {
+                    Some(l) if !slow => lw.push(l),
+                    _ => slow = true,
+                }
+            } else if let Some(s) = start.take() {
+                finish(&text[s..i], lw, facts, slow);
+            }
+        }
+        if let Some(s) = start {
+            finish(&text[s..], lw, facts, slow);
+        }
     }
+}
+
+/// What the identifier needs to know of one word.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordFacts {
+    /// Characters of the word in lower case.
+    chars: usize,
+    /// Its lower case has a Cyrillic letter / a Kazakh-only letter.
+    cyrillic: bool,
+    kazakh: bool,
+    /// It has a letter of another Latin-script language (as written).
+    other_latin: bool,
 }
 
 fn is_kazakh_letter(c: char) -> bool {
@@ -277,14 +328,15 @@ pub fn identify(text: &str) -> LangGuess {
     let mut words = 0usize;
     let mut in_word = false;
     for c in text.chars() {
-        let alpha = lex.is_alphabetic(c);
-        if is_cyrillic(c) {
+        let k = lex.class(c);
+        let alpha = k.has(ALPHA);
+        if k.has(CYRILLIC) {
             cyr += 1;
-            other_cyr += is_other_cyrillic(c) as usize;
+            other_cyr += k.has(OTHER_CYRILLIC) as usize;
         } else if alpha {
             lat += 1;
             // Greek, Arabic, CJK…: none of ours.
-            foreign += !(c.is_ascii_alphabetic() || is_other_latin_letter(c)) as usize;
+            foreign += !k.has(ASCII_ALPHA | OTHER_LATIN) as usize;
         }
         words += (alpha && !in_word) as usize;
         in_word = alpha;
@@ -302,41 +354,39 @@ pub fn identify(text: &str) -> LangGuess {
             };
         }
         let (mut kk, mut ru) = (0.0f32, 0.0f32);
-        for w in lex.words(text) {
-            lex.lower_into(w, &mut lw);
-            if !lw.chars().any(is_cyrillic) {
-                continue;
+        lex.each_word(text, &mut lw, |_, lw, facts| {
+            if !facts.cyrillic {
+                return;
             }
-            if lw.chars().any(is_kazakh_letter) {
+            if facts.kazakh {
                 kk += 1.5;
-                continue;
+                return;
             }
-            if lex.kk.contains(lw.as_str()) {
+            if lex.kk.contains(lw) {
                 kk += 1.0;
-            } else if lex.ru.contains(lw.as_str()) {
+            } else if lex.ru.contains(lw) {
                 ru += 1.0;
             } else {
-                let (k, r) = lex.suffixes_of(&lw, lw.chars().count());
+                let (k, r) = lex.suffixes_of(lw, facts.chars);
                 if k && !r {
                     kk += 0.5;
                 } else if r && !k {
                     ru += 0.5;
                 }
             }
-        }
+        });
         decide(Lang::Kk, kk, Lang::Ru, ru, n_words)
     } else {
         let (mut en, mut oth) = (0.0f32, foreign as f32);
-        for w in lex.words(text) {
-            lex.lower_into(w, &mut lw);
-            en += lex.en.contains(lw.as_str()) as u8 as f32;
-            oth += lex.other_latin.contains(lw.as_str()) as u8 as f32;
-            if w.chars().any(is_other_latin_letter) {
+        lex.each_word(text, &mut lw, |w, lw, facts| {
+            en += lex.en.contains(lw) as u8 as f32;
+            oth += lex.other_latin.contains(lw) as u8 as f32;
+            if facts.other_latin {
                 // A name such as "Orbán" or "Jarosław" in English text weighs little.
                 let capitalized = w.chars().next().is_some_and(char::is_uppercase);
                 oth += if capitalized { 0.25 } else { 1.0 };
             }
-        }
+        });
         if oth > en + 0.5 {
             return decide(Lang::Other, oth, Lang::En, en, n_words);
         }
@@ -443,21 +493,38 @@ mod tests {
     }
 
     #[test]
-    fn lower_case_table_agrees_with_std() {
+    fn words_and_their_lower_case_agree_with_std() {
         let lex = lexicons();
         let mut buf = String::new();
-        for u in 0..0x800u32 {
+        for u in 0..0x3000u32 {
             let Some(c) = char::from_u32(u) else { continue };
-            for w in [
+            for text in [
                 c.to_string(),
                 format!("a{c}"),
-                format!("{c}a"),
-                format!("Σ{c}"),
+                format!("{c}a b"),
+                format!("Σ{c} İ{c}"),
             ] {
-                lex.lower_into(&w, &mut buf);
-                assert_eq!(buf, w.to_lowercase(), "{w:?}");
+                let want: Vec<(String, String)> = text
+                    .split(|c: char| !c.is_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .map(|w| (w.to_string(), w.to_lowercase()))
+                    .collect();
+                let mut got = Vec::new();
+                lex.each_word(&text, &mut buf, |w, lw, facts| {
+                    assert_eq!(facts.chars, lw.chars().count(), "{text:?}");
+                    assert_eq!(facts.cyrillic, lw.chars().any(is_cyrillic), "{text:?}");
+                    assert_eq!(facts.kazakh, lw.chars().any(is_kazakh_letter), "{text:?}");
+                    assert_eq!(
+                        facts.other_latin,
+                        w.chars().any(is_other_latin_letter),
+                        "{text:?}"
+                    );
+                    got.push((w.to_string(), lw.to_string()));
+                });
+                assert_eq!(got, want, "{text:?}");
             }
-            assert_eq!(lex.is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(lex.class(c), CharClass::of(c));
+            assert_eq!(lex.class(c).has(ALPHA), c.is_alphabetic(), "{c:?}");
         }
     }
 

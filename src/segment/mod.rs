@@ -31,6 +31,18 @@ const DASHES: &[char] = &['—', '–', '-', '‒', '―'];
 /// or very long quotation must not swallow the sentences after it.
 const MAX_SHIELD_CHARS: usize = 400;
 
+/// `char::is_whitespace`, answered without a table look-up for letters (asked of every
+/// character of every paragraph).
+#[inline]
+fn is_space(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => matches!(c, ' ' | '\t'..='\r'),
+        0x85 | 0xA0 => true,
+        0x86..=0x167F => false,
+        _ => c.is_whitespace(),
+    }
+}
+
 fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉')
 }
@@ -68,7 +80,7 @@ fn split_chars(text: &str, chars: &[(usize, char)], rules: &Rules) -> Vec<Range<
     while i < n {
         let c = chars[i].1;
         // Boundaries without punctuation: after "Article 8", before "LONDON –".
-        if c.is_whitespace() && i > start {
+        if is_space(c) && i > start {
             if let Some(cut) = unpunctuated_break(text, chars, rules, start, i) {
                 push_trimmed(text, byte(start), byte(cut), &mut out);
                 start = cut;
@@ -200,6 +212,9 @@ impl Shielded {
             }
         };
         for (i, &(_, c)) in chars.iter().enumerate() {
+            if !matches!(c, '»' | ')' | ']' | '”' | '“' | '"' | '«' | '(' | '[' | '„') {
+                continue;
+            }
             let closes = match c {
                 '»' => Some(&['«'][..]),
                 ')' => Some(&['('][..]),

@@ -356,3 +356,12 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn is_space_is_is_whitespace() {
+    for u in 0..0x11000u32 {
+        if let Some(c) = char::from_u32(u) {
+            assert_eq!(is_space(c), c.is_whitespace(), "{c:?}");
+        }
+    }
+}
