@@ -123,11 +123,19 @@ fn lexicons() -> &'static Lexicons {
         let mut suffix_lengths: Vec<usize> = suffixes.keys().map(|s| s.chars().count()).collect();
         suffix_lengths.sort_unstable();
         suffix_lengths.dedup();
+        let en = words_of(include_str!("../../data/langid/en.txt"));
+        let other_latin = words_of(include_str!("../../data/langid/other-latin.txt"));
+        // `identify` looks up only words without Cyrillic letters in these lists.
+        let latin = |w: &&str| !w.chars().flat_map(char::to_lowercase).any(is_cyrillic);
+        let (en, other_latin) = (
+            en.into_iter().filter(latin).collect(),
+            other_latin.into_iter().filter(latin).collect(),
+        );
         Lexicons {
             kk: words_of(include_str!("../../data/langid/kk.txt")),
             ru: words_of(include_str!("../../data/langid/ru.txt")),
-            en: words_of(include_str!("../../data/langid/en.txt")),
-            other_latin: words_of(include_str!("../../data/langid/other-latin.txt")),
+            en,
+            other_latin,
             suffixes,
             suffix_lengths,
             classes: (0..TABLE_CHARS as u32)
@@ -169,7 +177,13 @@ impl Lexicons {
     /// Calls `f` for each maximal run of letters of `text` (what
     /// `split(|c| !c.is_alphabetic())` leaves) with the word in lower case (`str::to_lowercase`)
     /// and what its letters are, built as the text is read.
-    fn each_word(&self, text: &str, lw: &mut String, mut f: impl FnMut(&str, &str, WordFacts)) {
+    fn each_word(
+        &self,
+        text: &str,
+        lw: &mut String,
+        mut f: impl FnMut(&str, &str, WordFacts),
+    ) -> Letters {
+        let mut n = Letters::default();
         let mut start: Option<usize> = None;
         let mut facts = WordFacts::default();
         let mut slow = false;
@@ -189,8 +203,10 @@ impl Lexicons {
         };
         for (i, c) in text.char_indices() {
             let k = self.class(c);
+            n.add(k);
             if k.has(ALPHA) {
                 if start.is_none() {
+                    n.words += 1;
                     start = Some(i);
                     facts = WordFacts::default();
                     slow = false;
@@ -210,6 +226,32 @@ impl Lexicons {
         }
         if let Some(s) = start {
             finish(&text[s..], lw, facts, slow);
+        }
+        n
+    }
+}
+
+/// Letters counted over a text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Letters {
+    cyr: usize,
+    lat: usize,
+    other_cyr: usize,
+    /// Letters of no working language's script (Greek, Arabic, CJK…).
+    foreign: usize,
+    /// Runs of letters.
+    words: usize,
+}
+
+impl Letters {
+    #[inline]
+    fn add(&mut self, k: CharClass) {
+        if k.has(CYRILLIC) {
+            self.cyr += 1;
+            self.other_cyr += k.has(OTHER_CYRILLIC) as usize;
+        } else if k.has(ALPHA) {
+            self.lat += 1;
+            self.foreign += !k.has(ASCII_ALPHA | OTHER_LATIN) as usize;
         }
     }
 }
@@ -317,12 +359,82 @@ fn is_other_latin_letter(c: char) -> bool {
     )
 }
 
+/// Texts shorter than this (in bytes) are identified in one pass (`identify`): the scores of
+/// both script branches are kept as the words go by. Their sums of quarter points stay below
+/// 2^22, where `f32` adds them exactly, so adding the foreign-letter count at the end gives the
+/// bits the two-pass order gives. Longer texts take the two passes.
+const ONE_PASS_MAX: usize = 1 << 20;
+
 /// Identifies the language of a text span.
-///
-/// Two passes over the text and no allocation per word (this runs on every paragraph and every
-/// sentence): letters are counted first, then the words are looked at in the branch the script
-/// decides.
 pub fn identify(text: &str) -> LangGuess {
+    if text.len() >= ONE_PASS_MAX {
+        return identify_two_pass(text);
+    }
+    let lex = lexicons();
+    let mut lw = String::with_capacity(32);
+    let (mut kk, mut ru) = (0.0f32, 0.0f32);
+    let (mut en, mut oth_words) = (0.0f32, 0.0f32);
+    let n = lex.each_word(text, &mut lw, |w, lw, facts| {
+        if facts.cyrillic {
+            if facts.kazakh {
+                kk += 1.5;
+            } else if lex.kk.contains(lw) {
+                kk += 1.0;
+            } else if lex.ru.contains(lw) {
+                ru += 1.0;
+            } else {
+                let (k, r) = lex.suffixes_of(lw, facts.chars);
+                if k && !r {
+                    kk += 0.5;
+                } else if r && !k {
+                    ru += 0.5;
+                }
+            }
+        }
+        // The Latin-script lists hold no Cyrillic word (checked when they are read).
+        if !facts.cyrillic {
+            en += lex.en.contains(lw) as u8 as f32;
+            oth_words += lex.other_latin.contains(lw) as u8 as f32;
+        }
+        if facts.other_latin {
+            // A name such as "Orbán" or "Jarosław" in English text weighs little.
+            let capitalized = w.chars().next().is_some_and(char::is_uppercase);
+            oth_words += if capitalized { 0.25 } else { 1.0 };
+        }
+    });
+    if n.cyr + n.lat < 2 {
+        return LangGuess::UND;
+    }
+    let n_words = n.words.max(1);
+    if n.cyr >= n.lat {
+        if n.other_cyr * 2 > n.words.max(2) / 4 + 1 {
+            return LangGuess {
+                lang: Lang::Other,
+                confidence: 0.7,
+            };
+        }
+        decide(Lang::Kk, kk, Lang::Ru, ru, n_words)
+    } else {
+        latin_decision(en, n.foreign as f32 + oth_words, n_words)
+    }
+}
+
+/// English unless another Latin-script language has clearly more evidence.
+fn latin_decision(en: f32, oth: f32, n_words: usize) -> LangGuess {
+    if oth > en + 0.5 {
+        return decide(Lang::Other, oth, Lang::En, en, n_words);
+    }
+    // English by default: the one Latin-script working language.
+    let g = decide(Lang::En, en + 0.5, Lang::Other, oth, n_words);
+    LangGuess {
+        lang: Lang::En,
+        confidence: g.confidence,
+    }
+}
+
+/// `identify` for long texts: letters are counted first, then the words are looked at in the
+/// branch the script decides, each score summed in text order.
+fn identify_two_pass(text: &str) -> LangGuess {
     let lex = lexicons();
     let (mut cyr, mut lat, mut other_cyr, mut foreign) = (0usize, 0usize, 0usize, 0usize);
     let mut words = 0usize;
@@ -387,15 +499,7 @@ pub fn identify(text: &str) -> LangGuess {
                 oth += if capitalized { 0.25 } else { 1.0 };
             }
         });
-        if oth > en + 0.5 {
-            return decide(Lang::Other, oth, Lang::En, en, n_words);
-        }
-        // English by default: the one Latin-script working language.
-        let g = decide(Lang::En, en + 0.5, Lang::Other, oth, n_words);
-        LangGuess {
-            lang: Lang::En,
-            confidence: g.confidence,
-        }
+        latin_decision(en, oth, n_words)
     }
 }
 
@@ -480,6 +584,17 @@ mod tests {
                 assert_eq!(identify(piece), reference::identify(piece), "{piece}");
             }
         }
+    }
+
+    #[test]
+    fn one_pass_and_two_passes_agree_on_long_texts() {
+        let all = samples().join(" ");
+        assert!(all.len() < ONE_PASS_MAX);
+        assert_eq!(identify(&all), reference::identify(&all));
+        assert_eq!(identify_two_pass(&all), identify(&all));
+        let long = [all.as_str(); 40].join("\n");
+        assert!(long.len() >= ONE_PASS_MAX);
+        assert_eq!(identify(&long), reference::identify(&long));
     }
 
     proptest::proptest! {
