@@ -99,7 +99,7 @@ impl Steps {
                         if t.is_empty() {
                             vec![]
                         } else {
-                            vec![lead..lead + t.len()]
+                            std::iter::once(lead..lead + t.len()).collect()
                         }
                     } else {
                         tilmash::segment::split(text, lang)
