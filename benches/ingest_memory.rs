@@ -4,7 +4,7 @@
 //!   cargo bench --bench ingest_memory                      # 1 GiB of text in 1 file, 1 worker
 //!   TILMASH_BENCH_MB=256 cargo bench --bench ingest_memory # smaller
 //!   TILMASH_BENCH_LINE_MB=200 cargo bench --bench ingest_memory  # one 200 MB line
-//!   TILMASH_BENCH_STAGES=ingest …   # ingest only (the later stages run ~0.5 MiB/s per core)
+//!   TILMASH_BENCH_STAGES=ingest …   # ingest only (the whole front runs ~12 MiB/s per core)
 //!   TILMASH_BENCH_CHUNK_KB=256 …    # another chunk size
 //!   TILMASH_BENCH_INPUT=FILE …      # this file instead of generated text (size as it is)
 //!   TILMASH_BENCH_DUMP=OUT …        # write every sentence (spans, language, confidence, kind,
