@@ -105,6 +105,21 @@ impl Level {
         self.wd[d as usize]
     }
 
+    /// The evidence of unit k that the other side of a bead leaves unmatched, when `matched` of
+    /// its weight is matched: (1 − the matched share, at most 1) times the sentences the unit
+    /// stands for. Every cost path (the reference `uncovered`, `cell_costs`, `sim_cost`) adds
+    /// these terms, so they are bit-identical.
+    #[inline]
+    fn unmatched(&self, k: usize, matched: f32) -> f64 {
+        let wt = self.weight[k];
+        let share = if wt > 0.0 {
+            (matched / wt).min(1.0) as f64
+        } else {
+            0.0
+        };
+        (1.0 - share) * self.count[k] as f64
+    }
+
     /// Drops from each unit the concepts that no unit of the other side has: they never match,
     /// and a match adds nothing for them, so every matched weight (a sum in ascending concept
     /// order of the matched concepts' weights) is bit-identical with or without them. At 20,000
@@ -192,17 +207,17 @@ impl Band {
         }
     }
 
-    /// A band of ±w around a path of (i, j) vertices (consecutive vertices are joined by a line).
+    /// A band of ±w columns around a path of (i, j) vertices (consecutive vertices are joined
+    /// by a line), row by row: row i may use the columns the path passes through in row i,
+    /// widened by w on each side (as Vecalign's search buffer). A square of ±w rows and columns
+    /// around each vertex, as before, made a diagonal band about 4w + 1 cells wide, twice the
+    /// cells for the same reach across the path.
     fn around(path: &[(usize, usize)], n: usize, m: usize, w: usize) -> Band {
         let mut lo = vec![usize::MAX; n + 1];
         let mut hi = vec![0usize; n + 1];
         let mut mark = |i: usize, j: usize| {
-            let (a, b) = (i.saturating_sub(w), (i + w).min(n));
-            let (jl, jh) = (j.saturating_sub(w), (j + w).min(m));
-            for r in a..=b {
-                lo[r] = lo[r].min(jl);
-                hi[r] = hi[r].max(jh);
-            }
+            lo[i] = lo[i].min(j.saturating_sub(w));
+            hi[i] = hi[i].max((j + w).min(m));
         };
         for win in path.windows(2) {
             let ((i0, j0), (i1, j1)) = (win[0], win[1]);
@@ -255,13 +270,6 @@ fn uncovered(
     pair: impl Fn(usize, usize) -> f32,
 ) -> f64 {
     let w = |d: u32| s.w(d);
-    let cov = |m: f32, wt: f32| {
-        if wt > 0.0 {
-            (m / wt).min(1.0) as f64
-        } else {
-            0.0
-        }
-    };
     // a unit against a single unit: the cached pairwise match; against a run: a multiset
     // intersection with the run merged (a sum of pairwise matches would count a word the
     // run repeats twice, and make merging look better than it is)
@@ -282,7 +290,7 @@ fn uncovered(
         } else {
             matched_weight_by(&ss[k..k + 1], &ts[..b], w)
         };
-        out += (1.0 - cov(m, s.weight[i - a + k])) * s.count[i - a + k] as f64;
+        out += s.unmatched(i - a + k, m);
     }
     for l in 0..b {
         let m = if a == 1 {
@@ -290,7 +298,7 @@ fn uncovered(
         } else {
             matched_weight_by(&ss[..a], &ts[l..l + 1], w)
         };
-        out += (1.0 - cov(m, t.weight[j - b + l])) * t.count[j - b + l] as f64;
+        out += t.unmatched(j - b + l, m);
     }
     out
 }
@@ -363,6 +371,30 @@ impl Bag {
         }
         m
     }
+
+    /// `(self.matched(dense, wd), other.matched(dense, wd))` in one pass over the unit: each
+    /// sum adds the same terms in the same order, so both are bit-identical to two calls.
+    #[inline]
+    fn matched_both(&self, other: &Bag, dense: &[u32], wd: &[f32]) -> (f32, f32) {
+        let (mut m1, mut m2) = (0f32, 0f32);
+        let (mut prev, mut seen) = (u32::MAX, 0u16);
+        for &d in dense {
+            seen = if d == prev { seen + 1 } else { 0 };
+            prev = d;
+            let w = wd[d as usize];
+            m1 += if seen < self.counts[d as usize] {
+                w
+            } else {
+                0.0
+            };
+            m2 += if seen < other.counts[d as usize] {
+                w
+            } else {
+                0.0
+            };
+        }
+        (m1, m2)
+    }
 }
 
 impl<'a> Matches<'a> {
@@ -406,9 +438,10 @@ impl<'a> Matches<'a> {
                     for j in band.lo[i].max(1)..=band.hi[i] {
                         let k = band.off[i] + j - band.lo[i] - base;
                         let y = &t.ids[j - 1];
-                        pair[k] = one.matched(y, wd);
                         if i > 1 {
-                            two_one[k] = two.matched(y, wd);
+                            (pair[k], two_one[k]) = one.matched_both(&two, y, wd);
+                        } else {
+                            pair[k] = one.matched(y, wd);
                         }
                     }
                     one.clear(&[x]);
@@ -815,15 +848,8 @@ impl Searcher<'_> {
         lengths: &LengthMemo,
     ) -> [f64; 4] {
         let c = &self.costs;
-        let cov = |m: f32, wt: f32| {
-            if wt > 0.0 {
-                (m / wt).min(1.0) as f64
-            } else {
-                0.0
-            }
-        };
-        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
-        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        let src = |k: usize, m: f32| s.unmatched(k, m);
+        let tgt = |l: usize, m: f32| t.unmatched(l, m);
         let open = |a: usize, b: usize| a <= i && b <= j && band.index(i - a, j - b).is_some();
         let finish = |a: usize, b: usize, out: f64| {
             let ls: f32 = s.chars[i - a..i].iter().sum();
@@ -938,15 +964,8 @@ impl Searcher<'_> {
         b: usize,
         mt: &Matches,
     ) -> f64 {
-        let cov = |m: f32, wt: f32| {
-            if wt > 0.0 {
-                (m / wt).min(1.0) as f64
-            } else {
-                0.0
-            }
-        };
-        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
-        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        let src = |k: usize, m: f32| s.unmatched(k, m);
+        let tgt = |l: usize, m: f32| t.unmatched(l, m);
         // the same terms in the same order as `uncovered`, so the sums are bit-identical
         let mut out = 0.0;
         match (a, b) {
