@@ -647,10 +647,12 @@ impl Searcher<'_> {
     ///
     /// Hot loop. What keeps it cheap without changing its result: the matched weights of every
     /// cell's unit pairs (1-1, 1-2, 2-1; the 2-2 beads reuse the neighbouring cells') and then
-    /// the costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each cell are computed in parallel,
-    /// a block of rows at a time, before the sequential DP, which only adds and compares; length
-    /// costs are memoised; and a 3-1 / 1-3 bead whose cost without its evidence term (never
-    /// negative) already reaches the best cost found is not scored at all.
+    /// the cost of the 1-1 bead and the evidence terms of the 2-1, 1-2 and 2-2 beads ending at
+    /// each cell are computed in parallel, a block of rows at a time, before the sequential DP;
+    /// length costs are memoised; a merge bead whose shape and evidence cost alone already reach
+    /// the best cost found is not finished (most are not: its length cost is never looked up);
+    /// and a 3-1 / 1-3 bead whose cost without its evidence term (never negative) already
+    /// reaches the best cost found is not scored at all.
     fn run(&self, s: &Level, t: &Level, band: &Band, lengths: &LengthMemo) -> Vec<(usize, usize)> {
         let (n, m) = (s.len(), t.len());
         let cells = band.cells();
@@ -661,6 +663,13 @@ impl Searcher<'_> {
         let max_shape = if self.costs.merge31.is_finite() { 8 } else { 6 };
         // the evidence term of a bead is never negative, so a partial cost bounds the bead's
         let prune = self.costs.sim_weight >= 0.0;
+        // nor are its length term (−ln of a probability below 1, so with a tail weight in
+        // [0, 1]; times a weight ≥ 0) and its structure term: shape + evidence bounds a merge
+        // bead's cost from below (float addition is monotone), and a merge that cannot win is
+        // not finished (its length cost not looked up)
+        let prune_merges = self.costs.length_weight >= 0.0
+            && self.costs.structure >= 0.0
+            && self.costs.length_tail_weight <= 1.0;
         // a block of rows at a time, with the matches of its rows and the row before, and the
         // costs of its beads with both sides (each depends on its cell only: computed in
         // parallel, the same values at any thread count)
@@ -713,8 +722,19 @@ impl Searcher<'_> {
                     }
                     let c = if a == 0 || b == 0 {
                         prev + self.skip_cost(s, t, i, j, a, b)
+                    } else if PAIR_SLOT[k] == 0 {
+                        prev + here[0]
                     } else if PAIR_SLOT[k] < 4 {
-                        prev + here[PAIR_SLOT[k]]
+                        let evidence = here[PAIR_SLOT[k]];
+                        if evidence == f64::INFINITY {
+                            // the bead would start outside the band
+                            continue;
+                        }
+                        // a later shape wins only when strictly cheaper (as below)
+                        if prune_merges && prev + (self.shape_cost(a, b) + evidence) >= best {
+                            continue;
+                        }
+                        prev + self.finish_cost(s, t, i, j, a, b, evidence, lengths)
                     } else {
                         let base = self.base_cost(s, t, i, j, a, b, lengths);
                         let mut with_structure = if s.para[i - a] != t.para[j - b] {
@@ -786,12 +806,11 @@ impl Searcher<'_> {
         cost.min(self.substitute_cap(s, t, i, j, a, b))
     }
 
-    /// Costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each band cell of `rows` (infinite where the
-    /// bead would start outside the band), in band order from the first cell of `rows`, into
-    /// `out` (reused from block to block). Blocks
-    /// of rows are computed in parallel, each cell alone, so the values do not depend on the
-    /// thread count; the DP adds them to the cost of the path before the bead exactly as it
-    /// would add a bead cost computed in place.
+    /// `cell_costs` of each band cell of `rows` (the 1-1 bead's cost, the 2-1, 1-2 and 2-2
+    /// beads' evidence terms; infinite where the bead would start outside the band), in band
+    /// order from the first cell of `rows`, into `out` (reused from block to block). Blocks of
+    /// rows are computed in parallel, each cell alone, so the values do not depend on the
+    /// thread count; the DP uses them exactly as it would a cost computed in place.
     #[allow(clippy::too_many_arguments)]
     fn pair_costs(
         &self,
@@ -832,9 +851,11 @@ impl Searcher<'_> {
         });
     }
 
-    /// The costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at cell (i, j), i, j ≥ 1 (infinite for one that
-    /// would start outside the band): `pair_cost` of each, with the evidence terms the shapes
-    /// share computed once and summed in `sim_cost`'s order, so each is bit-identical.
+    /// For the beads ending at cell (i, j), i, j ≥ 1: the cost of the 1-1 bead (`pair_cost`) and
+    /// the evidence terms (`sim_cost`) of the 2-1, 1-2 and 2-2 beads, to finish with
+    /// `finish_cost` in the DP only when they could win there (infinite for a bead that would
+    /// start outside the band). The terms the shapes share are computed once and summed in
+    /// `sim_cost`'s order, so each is bit-identical.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn cell_costs(
@@ -851,16 +872,7 @@ impl Searcher<'_> {
         let src = |k: usize, m: f32| s.unmatched(k, m);
         let tgt = |l: usize, m: f32| t.unmatched(l, m);
         let open = |a: usize, b: usize| a <= i && b <= j && band.index(i - a, j - b).is_some();
-        let finish = |a: usize, b: usize, out: f64| {
-            let ls: f32 = s.chars[i - a..i].iter().sum();
-            let lt: f32 = t.chars[j - b..j].iter().sum();
-            let base = self.shape_cost(a, b) + c.length_weight * lengths.cost(ls, lt);
-            let mut cost = base + c.sim_weight * out / 2.0;
-            if s.para[i - a] != t.para[j - b] {
-                cost += c.structure;
-            }
-            cost.min(self.substitute_cap(s, t, i, j, a, b))
-        };
+        let evidence = |out: f64| c.sim_weight * out / 2.0;
         let mut costs = [f64::INFINITY; 4];
         let p = mt.pair(i - 1, j - 1);
         let (src1, tgt1) = (src(i - 1, p), tgt(j - 1, p));
@@ -868,7 +880,7 @@ impl Searcher<'_> {
             let mut out = 0.0;
             out += src1;
             out += tgt1;
-            costs[0] = finish(1, 1, out);
+            costs[0] = self.finish_cost(s, t, i, j, 1, 1, evidence(out), lengths);
         }
         let (open21, open22) = (open(2, 1), open(2, 2));
         let tgt1_of_two = if open21 || open22 {
@@ -881,7 +893,7 @@ impl Searcher<'_> {
             out += src(i - 2, mt.pair(i - 2, j - 1));
             out += src1;
             out += tgt1_of_two;
-            costs[1] = finish(2, 1, out);
+            costs[1] = evidence(out);
         }
         let open12 = open(1, 2);
         let src1_of_two = if open12 || open22 {
@@ -894,7 +906,7 @@ impl Searcher<'_> {
             out += src1_of_two;
             out += tgt(j - 2, mt.pair(i - 1, j - 2));
             out += tgt1;
-            costs[2] = finish(1, 2, out);
+            costs[2] = evidence(out);
         }
         if open22 {
             let mut out = 0.0;
@@ -902,9 +914,35 @@ impl Searcher<'_> {
             out += src1_of_two;
             out += tgt(j - 2, mt.two_one(i, j - 1));
             out += tgt1_of_two;
-            costs[3] = finish(2, 2, out);
+            costs[3] = evidence(out);
         }
         costs
+    }
+
+    /// The cost of a bead with both sides from its evidence term (`sim_cost`), summed as
+    /// `pair_cost` sums it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn finish_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+        evidence: f64,
+        lengths: &LengthMemo,
+    ) -> f64 {
+        let c = &self.costs;
+        let ls: f32 = s.chars[i - a..i].iter().sum();
+        let lt: f32 = t.chars[j - b..j].iter().sum();
+        let base = self.shape_cost(a, b) + c.length_weight * lengths.cost(ls, lt);
+        let mut cost = base + evidence;
+        if s.para[i - a] != t.para[j - b] {
+            cost += c.structure;
+        }
+        cost.min(self.substitute_cap(s, t, i, j, a, b))
     }
 
     /// The most a bead may cost: a sentence on each side at the same place is a loose
