@@ -203,7 +203,7 @@ fn bench_reports_peer_cpu_time_and_ratios() {
     let field = |line: &str, key: &str| -> f64 {
         let rest = &line[line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len()..];
         rest.trim_start()
-            .split(|c: char| c == ',' || c == ' ')
+            .split([',', ' '])
             .next()
             .unwrap()
             .parse()
