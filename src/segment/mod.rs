@@ -582,6 +582,4 @@ fn dateline_start(chars: &[(usize, char)], start: usize, ws: usize) -> Option<us
 }
 
 #[cfg(test)]
-mod reference;
-#[cfg(test)]
 mod tests;
