@@ -435,95 +435,25 @@ impl Scorer {
         fnv(&[lang.as_bytes(), prefix(word_lower, 6).as_bytes()])
     }
 
-    /// Extracts the features of one sentence (align-profile text).
+    /// Extracts the features of one sentence (align-profile text): [`Scorer::analyse`] of the
+    /// one sentence, with the induced lexicon's concepts added as [`Scorer::with_induced`] adds
+    /// them, so a sentence scored alone and in a batch gets the same features.
     pub fn features(&self, text: &str, side: Side, para_start: bool) -> SentenceFeatures {
-        let lang = self.lang(side);
-        let suffix = max_suffix(lang);
-        let months = match side {
-            Side::Src => &self.months.0,
-            Side::Tgt => &self.months.1,
+        let (base, words) = self.analyse(&[text], side, &[para_start]);
+        let induced = match side {
+            Side::Src => &self.induced.src,
+            Side::Tgt => &self.induced.tgt,
         };
-        let (seed, user, induced) = match side {
-            Side::Src => (&self.seed.src, &self.user.src, &self.induced.src),
-            Side::Tgt => (&self.seed.tgt, &self.user.tgt, &self.induced.tgt),
+        let mut one = if induced.is_empty() {
+            base
+        } else {
+            self.with_induced(&base, &words)
         };
-        let mut ids = Vec::new();
-        let mut stems = Vec::new();
-        let (mut words, mut nums, mut marks) = (0u32, 0u32, 0u32);
-        if list_marker(text) {
-            ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
-            marks += 1;
-        }
-        for tok in tokens(text) {
-            match tok {
-                Token::Number(d) => {
-                    ids.push(number_concept(d));
-                    nums += 1;
-                }
-                Token::Mark(c) => {
-                    ids.push(mark_concept(c));
-                    marks += 1;
-                }
-                Token::Word(w, cap) => {
-                    let lw = lower(w);
-                    let n = lw.chars().count();
-                    if n < 2 {
-                        continue;
-                    }
-                    words += 1;
-                    if let Some(m) = months.month(&lw, suffix) {
-                        ids.push(concept(kind::NUMBER, fnv(&[b"m", &m.to_le_bytes()])));
-                        nums += 1;
-                        words -= 1;
-                    }
-                    let stem = self.stem_id(&lw, side);
-                    stems.push(stem);
-                    for &c in seed.lookup(&lw, suffix) {
-                        ids.push(concept(kind::SEED, c));
-                    }
-                    for &c in user.lookup(&lw, suffix) {
-                        ids.push(concept(kind::USER, c));
-                    }
-                    if let Some(cs) = induced.get(&stem) {
-                        for &c in cs {
-                            ids.push(concept(kind::INDUCED, c));
-                        }
-                    }
-                    if cap && self.use_names && n >= 3 {
-                        let key = normalize::name_key(w);
-                        let key = match side {
-                            Side::Tgt => self.name_links.get(&key).unwrap_or(&key),
-                            Side::Src => &key,
-                        };
-                        ids.push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
-                    } else if self.use_cognates && n >= 5 {
-                        let key = normalize::name_key(&lw);
-                        if key.len() >= 5 {
-                            ids.push(concept(
-                                kind::COGNATE,
-                                fnv(&[b"c", prefix(&key, 5).as_bytes()]),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        ids.sort_unstable();
-        stems.sort_unstable();
-        stems.dedup();
-        let weight =
-            self.w.word * words as f32 + self.w.number * nums as f32 + self.w.punct * marks as f32;
-        SentenceFeatures {
-            chars: text.chars().count() as f32,
-            ids,
-            stems,
-            weight,
-            para_start,
-        }
+        one.pop().unwrap_or_default()
     }
 
     /// What one word form (as written) contributes, except induced concepts: the per-word part
-    /// of [`Scorer::features`], which [`Scorer::analyse`] runs once per distinct form.
+    /// of a sentence's features, which [`Scorer::analyse`] runs once per distinct form.
     fn word_info(&self, w: &str, side: Side) -> WordInfo {
         let lang = self.lang(side);
         let suffix = max_suffix(lang);
@@ -577,10 +507,9 @@ impl Scorer {
         info
     }
 
-    /// Features of all sentences of one side, as [`Scorer::features`] gives them one by one
-    /// (the same values, without induced concepts), but with each distinct word form analysed
-    /// once: most of the cost is per word (lower-casing, lexicon look-ups, transliteration keys)
-    /// and words repeat.
+    /// Features of all sentences of one side, without induced concepts (see
+    /// [`Scorer::with_induced`]), each distinct word form analysed once: most of the cost is per
+    /// word (lower-casing, lexicon look-ups, transliteration keys) and words repeat.
     pub fn analyse(
         &self,
         texts: &[&str],
