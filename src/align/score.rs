@@ -80,6 +80,9 @@ pub struct SentenceFeatures {
     pub weight: f32,
     /// First sentence of a paragraph (or heading / list item), when the input had structure.
     pub para_start: bool,
+    /// Sentences the segmenter finds in the unit (at least 1): a line of pre-split input that
+    /// holds two sentences is two sentences' worth of content.
+    pub sentences: u32,
 }
 
 /// Weights of the evidence kinds; zero switches a signal off.
@@ -543,6 +546,7 @@ impl Scorer {
             .map(|(k, w)| (*w, k as u32))
             .collect();
         let w = &self.w;
+        let lang = self.lang(side);
         let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = texts
             .par_iter()
             .enumerate()
@@ -589,6 +593,12 @@ impl Scorer {
                 stems.shrink_to_fit();
                 let weight =
                     w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
+                // segmented input (its structure is known) holds one sentence per unit already
+                let sentences = if para_start.is_empty() {
+                    crate::segment::split(text, lang).len().max(1) as u32
+                } else {
+                    1
+                };
                 (
                     SentenceFeatures {
                         chars: text.chars().count() as f32,
@@ -596,6 +606,7 @@ impl Scorer {
                         stems,
                         weight,
                         para_start: para_start.get(k).copied().unwrap_or(false),
+                        sentences,
                     },
                     word_ids,
                 )
