@@ -81,7 +81,8 @@ pub struct SentenceFeatures {
     /// First sentence of a paragraph (or heading / list item), when the input had structure.
     pub para_start: bool,
     /// Sentences the segmenter finds in the unit (at least 1): a line of pre-split input that
-    /// holds two sentences is two sentences' worth of content.
+    /// holds two sentences is two sentences' worth of content. Counted only when the search
+    /// uses them (`sentence_count_cost`); 1 otherwise and for segmented input.
     pub sentences: u32,
 }
 
@@ -172,6 +173,8 @@ pub struct Scorer {
     use_length: bool,
     use_names: bool,
     use_cognates: bool,
+    /// Count the sentences of each unit (only the search's `sentence_count_cost` reads them).
+    count_sentences: bool,
     seed: Lexicon,
     user: Lexicon,
     induced: InducedLexicon,
@@ -314,6 +317,7 @@ impl Scorer {
             use_length: s.length,
             use_names: s.names,
             use_cognates: s.cognates,
+            count_sentences: s.structure && cfg.sentence_count_cost != 0.0,
             seed: if s.seed_lexicon {
                 Lexicon::seed(src_lang, tgt_lang)
             } else {
@@ -594,7 +598,7 @@ impl Scorer {
                 let weight =
                     w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
                 // segmented input (its structure is known) holds one sentence per unit already
-                let sentences = if para_start.is_empty() {
+                let sentences = if self.count_sentences && para_start.is_empty() {
                     crate::segment::split(text, lang).len().max(1) as u32
                 } else {
                     1

@@ -1139,7 +1139,10 @@ mod tests {
     /// nothing in any shape (segmented input is unchanged).
     #[test]
     fn sentence_counts_of_line_input() {
-        let mut cfg = AlignConfig::default();
+        let mut cfg = AlignConfig {
+            sentence_count_cost: 1.0,
+            ..AlignConfig::default()
+        };
         let scorer = Scorer::new(Lang::Ru, Lang::En, &cfg).unwrap();
         let src = ["Съезд открылся в 1917 году.", "Делегаты приехали из Семея."];
         let tgt = ["The congress opened in 1917. Delegates came from Semey."];
