@@ -334,27 +334,33 @@ fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -
     1.0 - near.iter().map(score).fold(0.0, f64::max)
 }
 
-/// Wall time of each phase of an alignment, in order, for `tilmash bench align`.
+/// Wall and CPU time of each phase of an alignment, in order, for `tilmash bench align`.
 #[derive(Debug, Default)]
 pub struct Phases {
-    /// (phase, seconds, peak resident memory in KiB so far when the system reports it)
-    pub spans: Vec<(&'static str, f64, Option<u64>)>,
-    last: Option<std::time::Instant>,
+    /// (phase, wall seconds, CPU seconds of all threads when the system reports them, peak
+    /// resident memory in KiB so far when the system reports it)
+    pub spans: Vec<(&'static str, f64, Option<f64>, Option<u64>)>,
+    last: Option<(std::time::Instant, Option<f64>)>,
 }
 
 impl Phases {
     fn start(&mut self) {
-        self.last = Some(std::time::Instant::now());
+        self.last = Some((
+            std::time::Instant::now(),
+            bench::cpu_seconds(bench::Who::Process),
+        ));
     }
 
     /// Ends the running phase under `name` and starts the next.
     fn mark(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
-        if let Some(t) = self.last {
+        let cpu = bench::cpu_seconds(bench::Who::Process);
+        if let Some((t, c)) = self.last {
+            let used = c.zip(cpu).map(|(a, b)| b - a);
             self.spans
-                .push((name, (now - t).as_secs_f64(), bench::peak_rss_kib()));
+                .push((name, (now - t).as_secs_f64(), used, bench::peak_rss_kib()));
         }
-        self.last = Some(now);
+        self.last = Some((now, cpu));
     }
 }
 
