@@ -95,6 +95,9 @@ pub struct AlignConfig {
     pub merge31_cost: f64,
     /// Search: cost of a bead that starts a paragraph on one side only.
     pub structure_cost: f64,
+    /// Search: cost per sentence by which the sentence counts of a bead's two sides differ (a
+    /// line of pre-split input may hold two sentences; segmented input holds one per unit).
+    pub sentence_count_cost: f64,
     /// Search: a 1-1 bead costs at most two skips less this (a substitution is cheaper than a
     /// deletion next to an insertion); a large negative value switches the cap off.
     pub substitute_margin: f64,
@@ -136,6 +139,7 @@ impl Default for AlignConfig {
             merge22_cost: 8.0,
             merge31_cost: -1.0,
             structure_cost: 2.0,
+            sentence_count_cost: 0.0,
             substitute_margin: 3.0,
             length_tail_weight: 0.2,
             length_tail_width: 3.0,
@@ -163,6 +167,11 @@ impl AlignConfig {
             },
             structure: if self.signals.structure {
                 self.structure_cost
+            } else {
+                0.0
+            },
+            sentence_count: if self.signals.structure {
+                self.sentence_count_cost
             } else {
                 0.0
             },

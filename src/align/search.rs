@@ -28,6 +28,9 @@ pub struct SearchCosts {
     pub merge31: f64,
     /// Cost when one side of a bead starts a paragraph and the other does not.
     pub structure: f64,
+    /// Cost per sentence of difference between the sentence counts of a bead's two sides
+    /// (`SentenceFeatures::sentences`).
+    pub sentence_count: f64,
     /// A 1-1 bead costs at most two skips less this.
     pub substitute_margin: f64,
     /// Half-width of the band around the projected coarse path.
@@ -54,6 +57,8 @@ pub struct Level {
     pub para: Vec<bool>,
     /// Sentences of level 0 in each unit.
     pub count: Vec<u32>,
+    /// Sentences the segmenter finds in each unit (`SentenceFeatures::sentences`).
+    pub sents: Vec<u32>,
 }
 
 impl Level {
@@ -87,6 +92,7 @@ impl Level {
             weight: f.iter().map(|x| x.weight).collect(),
             para: f.iter().map(|x| x.para_start).collect(),
             count: vec![1; f.len()],
+            sents: f.iter().map(|x| x.sentences.max(1)).collect(),
         };
         (level(fs), level(ft))
     }
@@ -162,6 +168,7 @@ impl Level {
             out.weight.push(wsum.max(1.0));
             out.para.push(self.para[k]);
             out.count.push(self.count[k..e].iter().sum());
+            out.sents.push(self.sents[k..e].iter().sum());
             k = e;
         }
         out
@@ -635,8 +642,10 @@ impl Searcher<'_> {
         let sim_cost = c.sim_weight * uncovered(s, t, i, j, a, b, pair) / 2.0;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        let mut cost =
-            self.shape_cost(a, b) + c.length_weight * self.length_cost(ls, lt) + sim_cost;
+        let mut cost = self.shape_cost(a, b)
+            + c.length_weight * self.length_cost(ls, lt)
+            + self.sentence_count_cost(s, t, i, j, a, b)
+            + sim_cost;
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
@@ -937,12 +946,44 @@ impl Searcher<'_> {
         let c = &self.costs;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        let base = self.shape_cost(a, b) + c.length_weight * lengths.cost(ls, lt);
+        let base = self.shape_cost(a, b)
+            + c.length_weight * lengths.cost(ls, lt)
+            + self.sentence_count_cost(s, t, i, j, a, b);
         let mut cost = base + evidence;
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
         cost.min(self.substitute_cap(s, t, i, j, a, b))
+    }
+
+    /// Cost of the sentence counts of a bead's two sides (0 when every unit holds one sentence):
+    /// `sentence_count` per sentence by which they differ more than the bead's units do. A line
+    /// of pre-split input that holds two sentences pairs with two sentences: a 1-1 of it with a
+    /// single sentence pays, a 2-1 of it with two lines does not. So a line merged from two is
+    /// a 2-1 rather than a 1-1 beside a deletion.
+    #[inline]
+    fn sentence_count_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+    ) -> f64 {
+        let c = self.costs.sentence_count;
+        if c == 0.0 {
+            return 0.0;
+        }
+        let sum = |v: &[u32]| v.iter().sum::<u32>();
+        let (ns, nt) = (sum(&s.sents[i - a..i]), sum(&t.sents[j - b..j]));
+        let (us, ut) = (sum(&s.count[i - a..i]), sum(&t.count[j - b..j]));
+        let extra = ns.abs_diff(nt).saturating_sub(us.abs_diff(ut));
+        if extra == 0 {
+            0.0
+        } else {
+            c * f64::from(extra)
+        }
     }
 
     /// The most a bead may cost: a sentence on each side at the same place is a loose
@@ -986,7 +1027,9 @@ impl Searcher<'_> {
     ) -> f64 {
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        self.shape_cost(a, b) + self.costs.length_weight * lengths.cost(ls, lt)
+        self.shape_cost(a, b)
+            + self.costs.length_weight * lengths.cost(ls, lt)
+            + self.sentence_count_cost(s, t, i, j, a, b)
     }
 
     /// The evidence term of `bead_cost_with` (`uncovered`, with cached matches).
@@ -1148,6 +1191,53 @@ mod tests {
 
     /// The DP with cached matches, bag look-ups and pruning finds the same path as a plain DP
     /// that scores every bead with `bead_cost`.
+    /// A line holding two sentences: a 1-1 of it with one sentence pays `sentence_count_cost`,
+    /// a 2-1 of it with two single-sentence lines does not, and single-sentence lines pay
+    /// nothing in any shape (segmented input is unchanged).
+    #[test]
+    fn sentence_counts_of_line_input() {
+        let mut cfg = AlignConfig {
+            sentence_count_cost: 1.0,
+            ..AlignConfig::default()
+        };
+        let scorer = Scorer::new(Lang::Ru, Lang::En, &cfg).unwrap();
+        let src = ["Съезд открылся в 1917 году.", "Делегаты приехали из Семея."];
+        let tgt = ["The congress opened in 1917. Delegates came from Semey."];
+        let (fs, _) = scorer.analyse(&src, Side::Src, &[]);
+        let (ft, _) = scorer.analyse(&tgt, Side::Tgt, &[]);
+        assert_eq!((fs[0].sentences, ft[0].sentences), (1, 2));
+        // segmented input (structure known) holds one sentence per unit
+        let (fp, _) = scorer.analyse(&tgt, Side::Tgt, &[true]);
+        assert_eq!(fp[0].sentences, 1);
+        let mut costs = |c: f64| {
+            cfg.sentence_count_cost = c;
+            cfg.search_costs()
+        };
+        let (s, t) = Level::pair(&fs, &ft, scorer.kind_weights());
+        let (off, on) = (costs(0.0), costs(1.0));
+        let cost = |costs: SearchCosts, i: usize, a: usize| {
+            Searcher {
+                scorer: &scorer,
+                costs,
+            }
+            .bead_cost(&s, &t, i, 1, a, 1)
+        };
+        // 1-1 of the second source sentence with the two-sentence line: one sentence more
+        assert!((cost(on, 2, 1) - cost(off, 2, 1) - 1.0).abs() < 1e-9);
+        // 2-1: two sentences a side
+        assert_eq!(cost(on, 2, 2), cost(off, 2, 2));
+        let (p, _) = scorer.analyse(&src, Side::Tgt, &[]);
+        let (s1, t1) = Level::pair(&fs, &p, scorer.kind_weights());
+        let plain = |costs: SearchCosts| {
+            Searcher {
+                scorer: &scorer,
+                costs,
+            }
+            .bead_cost(&s1, &t1, 2, 1, 2, 1)
+        };
+        assert_eq!(plain(on), plain(off));
+    }
+
     #[test]
     fn fast_dp_equals_plain_dp() {
         let cfg = AlignConfig::default();
