@@ -760,11 +760,11 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let cfg = align_config(pipeline.as_deref(), None)?;
             let report = align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
-            emit(&report)?;
+            emit(&report.text)?;
             if peers {
                 let limit = std::time::Duration::from_secs(peer_timeout);
                 let runs = align::bench::run_peers(&src_file, &tgt_file, limit);
-                emit(&align::bench::peer_report(&runs))?;
+                emit(&align::bench::peer_report(&runs, &report.figures))?;
             }
             Ok(0)
         }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod error;
 pub mod export;
 pub mod fsutil;
+pub(crate) mod fxhash;
 pub mod ingest;
 pub mod langid;
 pub mod model;

@@ -172,6 +172,62 @@ fn bench_reports_time_memory_and_f1() {
     );
 }
 
+/// A peer's CPU time is its own (the children's rusage), reported beside its wall time, with the
+/// ratios to tilmash's times both ways. The "peer" is a shell script that burns CPU.
+#[cfg(unix)]
+#[test]
+fn bench_reports_peer_cpu_time_and_ratios() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        write(dir.path(), "ru.txt", &RU),
+        write(dir.path(), "kk.txt", &KK),
+    );
+    let peer = dir.path().join("busy-peer");
+    std::fs::write(
+        &peer,
+        "#!/bin/sh\ni=0\nwhile [ $i -lt 300000 ]; do i=$((i+1)); done\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&peer, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tilmash"))
+        .args([
+            "bench", "align", "--src", "ru", "--tgt", "kk", &a, &b, "--peers",
+        ])
+        .env("HUNALIGN", &peer)
+        .env_remove("GALECHURCH_PYTHON")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let field = |line: &str, key: &str| -> f64 {
+        let rest = &line[line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len()..];
+        rest.trim_start()
+            .split([',', ' '])
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let ours = out
+        .lines()
+        .find(|l| l.starts_with("total_cpu_s:"))
+        .expect(&out);
+    assert!(field(ours, "total_cpu_s:") > 0.0, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("peer hunalign: wall_s"))
+        .expect(&out);
+    let (wall, cpu) = (field(line, "wall_s"), field(line, "cpu_s"));
+    // the loop is CPU-bound: most of its wall time is its CPU time, and none of it is ours
+    assert!(cpu > 0.05 && cpu <= wall + 0.05, "{line}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("peer hunalign / tilmash: wall ") && l.contains("cpu ")),
+        "{out}"
+    );
+}
+
 #[test]
 fn dev_cases_from_shared_data_score_high() {
     let Some(shared) = shared() else {

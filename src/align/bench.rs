@@ -21,6 +21,42 @@ pub fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// Whose CPU time [`cpu_seconds`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// This process, all its threads.
+    Process,
+    /// The child processes this process has waited for (and theirs), all together.
+    Children,
+}
+
+/// CPU time (user + system) in seconds (`getrusage`), when the system reports it.
+pub fn cpu_seconds(who: Who) -> Option<f64> {
+    cpu_times(who).map(|(u, s)| u + s)
+}
+
+/// CPU time (user, system) in seconds (`getrusage`), when the system reports it.
+#[cfg(unix)]
+pub fn cpu_times(who: Who) -> Option<(f64, f64)> {
+    let whom = match who {
+        Who::Process => libc::RUSAGE_SELF,
+        Who::Children => libc::RUSAGE_CHILDREN,
+    };
+    // SAFETY: getrusage only writes the struct it is given, which is plain data and
+    // zero-initialised.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(whom, &mut usage) } != 0 {
+        return None;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Some((secs(usage.ru_utime), secs(usage.ru_stime)))
+}
+
+#[cfg(not(unix))]
+pub fn cpu_times(_who: Who) -> Option<(f64, f64)> {
+    None
+}
+
 /// Strict precision, recall and F1: precision over all system beads, recall over gold beads
 /// that have both sides, against system beads with both sides.
 pub fn strict_prf(gold: &[Bead], sys: &[Bead]) -> (f64, f64, f64) {
@@ -77,7 +113,25 @@ fn read_gold(path: &Path) -> Result<Vec<Bead>> {
     Ok(out)
 }
 
-/// Runs the benchmark and returns the report (one `key: value` per line).
+/// Time tilmash took on the benchmark input, to set the peers' beside.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures {
+    /// Aligning only: wall seconds and CPU seconds (user + system, all threads).
+    pub align_wall: f64,
+    pub align_cpu: Option<f64>,
+    /// Reading, normalising and aligning (what a peer's run does): wall and CPU seconds.
+    pub total_wall: f64,
+    pub total_cpu: Option<f64>,
+}
+
+/// The benchmark's report (one `key: value` per line) and its figures.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub text: String,
+    pub figures: Figures,
+}
+
+/// Runs the benchmark.
 pub fn run(
     src: &Path,
     tgt: &Path,
@@ -85,8 +139,9 @@ pub fn run(
     tl: Lang,
     gold: Option<&Path>,
     cfg: &AlignConfig,
-) -> Result<String> {
+) -> Result<Report> {
     let t0 = Instant::now();
+    let cpu0 = cpu_times(Who::Process);
     let load = |p: &Path| -> Result<Vec<String>> {
         Ok(ingest::read_text(p)?
             .0
@@ -99,6 +154,7 @@ pub fn run(
     let rb: Vec<&str> = b.iter().map(String::as_str).collect();
     let t_load = t0.elapsed();
     let t1 = Instant::now();
+    let cpu1 = cpu_times(Who::Process);
     let mut phases = Phases::default();
     let beads = align_sides_timed(
         Side {
@@ -115,6 +171,17 @@ pub fn run(
         &mut phases,
     )?;
     let t_align = t1.elapsed();
+    let cpu2 = cpu_times(Who::Process);
+    let spent = |from: Option<(f64, f64)>| {
+        from.zip(cpu2)
+            .map(|((u0, s0), (u1, s1))| (u1 - u0, s1 - s0))
+    };
+    let figures = Figures {
+        align_wall: t_align.as_secs_f64(),
+        align_cpu: spent(cpu1).map(|(u, s)| u + s),
+        total_wall: t0.elapsed().as_secs_f64(),
+        total_cpu: spent(cpu0).map(|(u, s)| u + s),
+    };
     let mut out = format!(
         "pair: {sl}-{tl}\nsentences: {} x {}\nbeads: {}\nload_s: {:.3}\nalign_s: {:.3}\nthreads: {}\n",
         a.len(),
@@ -124,11 +191,20 @@ pub fn run(
         t_align.as_secs_f64(),
         rayon::current_num_threads()
     );
-    for (name, secs, peak) in &phases.spans {
+    let cpu_line = |name: &str, t: Option<(f64, f64)>| {
+        t.map_or(String::new(), |(u, s)| {
+            format!("{name}: {:.3} (user {u:.3}, sys {s:.3})\n", u + s)
+        })
+    };
+    out.push_str(&cpu_line("align_cpu_s", spent(cpu1)));
+    out.push_str(&format!("total_s: {:.3}\n", figures.total_wall));
+    out.push_str(&cpu_line("total_cpu_s", spent(cpu0)));
+    for (name, secs, cpu, peak) in &phases.spans {
+        let cpu = cpu.map_or(String::new(), |c| format!(", cpu {c:.3} s"));
         let peak = peak.map_or(String::new(), |k| {
             format!(" (peak so far {:.0} MB)", k as f64 / 1024.0)
         });
-        out.push_str(&format!("phase {name}: {secs:.3} s{peak}\n"));
+        out.push_str(&format!("phase {name}: {secs:.3} s{cpu}{peak}\n"));
     }
     if let Some(k) = peak_rss_kib() {
         out.push_str(&format!("peak_rss_mb: {:.1}\n", k as f64 / 1024.0));
@@ -139,17 +215,27 @@ pub fn run(
             "strict_p: {p:.4}\nstrict_r: {r:.4}\nstrict_f1: {f:.4}\n"
         ));
     }
-    Ok(out)
+    Ok(Report { text: out, figures })
 }
 
 /// A peer aligner's run on the benchmark input.
 #[derive(Debug, Clone)]
 pub struct PeerRun {
     pub name: &'static str,
-    /// Wall seconds, peak resident memory (KiB) seen, and how it ended; `None` when skipped.
-    pub result: Option<(f64, Option<u64>, String)>,
+    /// How it ran; `None` when skipped.
+    pub result: Option<CommandRun>,
     /// Why it was skipped.
     pub notice: String,
+}
+
+/// Wall seconds, CPU seconds (user, system), peak resident memory (KiB) seen, and how a
+/// command ended.
+#[derive(Debug, Clone)]
+pub struct CommandRun {
+    pub wall: f64,
+    pub cpu: Option<(f64, f64)>,
+    pub peak_kib: Option<u64>,
+    pub how: String,
 }
 
 /// Peak resident memory (`VmHWM`, KiB) of a running process.
@@ -162,9 +248,16 @@ fn child_peak_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// Runs a command to completion or until `limit`, sampling its peak memory every 20 ms.
-fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<(f64, Option<u64>, String)> {
+/// Runs a command to completion or until `limit`, sampling its peak memory every 20 ms. Its
+/// CPU time is what the children's `getrusage` gains while it runs: the peers run one at a time
+/// and are waited for, so that is the command's own (with any process it waited for).
+fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<CommandRun> {
     let t0 = Instant::now();
+    let cpu0 = cpu_times(Who::Children);
+    let spent = || {
+        cpu0.zip(cpu_times(Who::Children))
+            .map(|((u0, s0), (u1, s1))| (u1 - u0, s1 - s0))
+    };
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -181,16 +274,22 @@ fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<(f64, Opt
             } else {
                 format!("failed ({status})")
             };
-            return Ok((t0.elapsed().as_secs_f64(), peak, how));
+            return Ok(CommandRun {
+                wall: t0.elapsed().as_secs_f64(),
+                cpu: spent(),
+                peak_kib: peak,
+                how,
+            });
         }
         if t0.elapsed() >= limit {
             let _ = child.kill();
             let _ = child.wait();
-            return Ok((
-                t0.elapsed().as_secs_f64(),
-                peak,
-                format!("killed at the {} s limit", limit.as_secs()),
-            ));
+            return Ok(CommandRun {
+                wall: t0.elapsed().as_secs_f64(),
+                cpu: spent(),
+                peak_kib: peak,
+                how: format!("killed at the {} s limit", limit.as_secs()),
+            });
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -276,16 +375,36 @@ pub fn run_peers(src: &Path, tgt: &Path, limit: Duration) -> Vec<PeerRun> {
     out
 }
 
-/// The peers' lines of the report.
-pub fn peer_report(peers: &[PeerRun]) -> String {
+/// The peers' lines of the report, each followed by how many times tilmash's time it took:
+/// by wall time and by CPU time (all threads), against tilmash's aligning alone and against its
+/// whole run (reading and normalising too, as a peer's run includes its reading).
+pub fn peer_report(peers: &[PeerRun], tilmash: &Figures) -> String {
     let mut out = String::new();
+    let times = |peer: f64, ours: Option<f64>| {
+        ours.filter(|&x| x > 0.0)
+            .map_or("?".to_string(), |x| format!("{:.1}", peer / x))
+    };
     for p in peers {
         match &p.result {
-            Some((secs, peak, how)) => {
-                let peak = peak.map_or("?".to_string(), |k| format!("{:.1}", k as f64 / 1024.0));
+            Some(r) => {
+                let peak = r
+                    .peak_kib
+                    .map_or("?".to_string(), |k| format!("{:.1}", k as f64 / 1024.0));
+                let cpu = r.cpu.map_or("?".to_string(), |(u, s)| {
+                    format!("{:.3} (user {u:.3}, sys {s:.3})", u + s)
+                });
                 out.push_str(&format!(
-                    "peer {}: wall_s {secs:.3}, peak_rss_mb {peak}, {how}\n",
-                    p.name
+                    "peer {}: wall_s {:.3}, cpu_s {cpu}, peak_rss_mb {peak}, {}\n",
+                    p.name, r.wall, r.how
+                ));
+                let cpu = r.cpu.map(|(u, s)| u + s);
+                out.push_str(&format!(
+                    "peer {} / tilmash: wall {}x (align) {}x (total), cpu {}x (align) {}x (total)\n",
+                    p.name,
+                    times(r.wall, Some(tilmash.align_wall)),
+                    times(r.wall, Some(tilmash.total_wall)),
+                    cpu.map_or("?".into(), |c| times(c, tilmash.align_cpu)),
+                    cpu.map_or("?".into(), |c| times(c, tilmash.total_cpu)),
                 ));
             }
             None => out.push_str(&format!("peer {}: {}\n", p.name, p.notice)),

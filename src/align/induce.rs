@@ -155,24 +155,32 @@ fn model1(
         .collect();
     let ne = slots.iter().map(|s| s.e).max().unwrap_or(0) as usize + 1;
     let mut total = vec![0f32; ne];
-    // per f word: the slots of (NULL, e1, e2, ...), read from the bead's pair numbers
-    let mut row: Vec<u32> = Vec::new();
+    // per f word: the slots of (NULL, e1, e2, ...). The bead's pair numbers are row-major by
+    // source word: a backward row is a slice of them, a forward one a column, read from the
+    // bead's numbers transposed once per bead into `buf`. Sums and updates go NULL first, then
+    // e1, e2, ..., in bead order.
+    let mut buf: Vec<u32> = Vec::new();
     for _ in 0..iterations {
         slots.iter_mut().for_each(|s| s.count = 0.0);
         total.iter_mut().for_each(|x| *x = 0.0);
         for (k, (a, b)) in corpus.iter().enumerate() {
             let ids = &pairs.ids[pairs.at[k]..pairs.at[k + 1]];
-            let f = if forward { b } else { a };
+            let (f, width, rows): (&[u32], usize, &[u32]) = if forward {
+                buf.clear();
+                buf.extend(
+                    (0..b.len()).flat_map(|l| (0..a.len()).map(move |r| ids[r * b.len() + l])),
+                );
+                (b, a.len(), &buf)
+            } else {
+                (a, b.len(), ids)
+            };
             for (l, &fw) in f.iter().enumerate() {
-                row.clear();
-                row.push((np + fw as usize) as u32);
-                if forward {
-                    row.extend((0..a.len()).map(|r| ids[r * b.len() + l]));
-                } else {
-                    row.extend_from_slice(&ids[l * b.len()..(l + 1) * b.len()]);
-                }
-                let z: f32 = row.iter().map(|&k| slots[k as usize].t).sum();
-                for &k in &row {
+                let null = (np + fw as usize) as u32;
+                let row = &rows[l * width..(l + 1) * width];
+                let z = row
+                    .iter()
+                    .fold(slots[null as usize].t, |z, &k| z + slots[k as usize].t);
+                for k in std::iter::once(null).chain(row.iter().copied()) {
                     let slot = &mut slots[k as usize];
                     let c = slot.t / z.max(1e-30);
                     slot.count += c;
@@ -190,46 +198,87 @@ fn model1(
 
 /// Induces stem pairs from parallel bags of stem numbers (source stems, target stems).
 /// Concept numbers of the result start at `first_concept`.
-pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -> InducedLexicon {
-    let step = beads.len().div_ceil(p.max_beads.max(1)).max(1);
-    let chosen: Vec<&(&[u32], &[u32])> = beads.iter().step_by(step).collect();
-    // compact numbering (1-based; 0 is NULL) of stems seen at least twice
-    let mut freq_s: Fast<u32, u32> = Fast::default();
-    let mut freq_t: Fast<u32, u32> = Fast::default();
-    for (s, t) in &chosen {
-        s.iter().for_each(|x| *freq_s.entry(*x).or_default() += 1);
-        t.iter().for_each(|x| *freq_t.entry(*x).or_default() += 1);
-    }
-    let index = |freq: &Fast<u32, u32>| {
-        let mut keys: Vec<u32> = freq
-            .iter()
-            .filter(|(_, &c)| c >= p.min_count)
-            .map(|(&k, _)| k)
-            .collect();
-        keys.sort_unstable();
-        let map: Fast<u32, u32> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, &k)| (k, i as u32 + 1))
-            .collect();
-        (keys, map)
-    };
-    let (keys_s, map_s) = index(&freq_s);
-    let (keys_t, map_t) = index(&freq_t);
-    let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(chosen.len());
-    for (s, t) in &chosen {
-        let a: Vec<u32> = s.iter().filter_map(|x| map_s.get(x).copied()).collect();
-        let b: Vec<u32> = t.iter().filter_map(|x| map_t.get(x).copied()).collect();
-        if a.is_empty() || b.is_empty() {
-            continue;
+/// The beads Model 1 learns from, with their stems numbered compactly.
+struct Numbered {
+    /// Per bead (at most `max_beads`, evenly spaced; beads that lose a side are left out), its
+    /// source and target stem numbers: 1-based (0 is NULL), among the stems seen at least
+    /// `min_count` times, numbered in ascending order of the stem.
+    corpus: Vec<(Vec<u32>, Vec<u32>)>,
+    /// The stem of each number n, at n − 1.
+    keys_s: Vec<u32>,
+    keys_t: Vec<u32>,
+}
+
+impl Numbered {
+    fn new(beads: &[(&[u32], &[u32])], p: InduceParams) -> Numbered {
+        let step = beads.len().div_ceil(p.max_beads.max(1)).max(1);
+        let chosen: Vec<&(&[u32], &[u32])> = beads.iter().step_by(step).collect();
+        let mut freq_s: Fast<u32, u32> = Fast::default();
+        let mut freq_t: Fast<u32, u32> = Fast::default();
+        for (s, t) in &chosen {
+            s.iter().for_each(|x| *freq_s.entry(*x).or_default() += 1);
+            t.iter().for_each(|x| *freq_t.entry(*x).or_default() += 1);
         }
-        corpus.push((a, b));
+        let index = |freq: &Fast<u32, u32>| {
+            let mut keys: Vec<u32> = freq
+                .iter()
+                .filter(|(_, &c)| c >= p.min_count)
+                .map(|(&k, _)| k)
+                .collect();
+            keys.sort_unstable();
+            let map: Fast<u32, u32> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| (k, i as u32 + 1))
+                .collect();
+            (keys, map)
+        };
+        let (keys_s, map_s) = index(&freq_s);
+        let (keys_t, map_t) = index(&freq_t);
+        let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(chosen.len());
+        for (s, t) in &chosen {
+            let a: Vec<u32> = s.iter().filter_map(|x| map_s.get(x).copied()).collect();
+            let b: Vec<u32> = t.iter().filter_map(|x| map_t.get(x).copied()).collect();
+            if a.is_empty() || b.is_empty() {
+                continue;
+            }
+            corpus.push((a, b));
+        }
+        Numbered {
+            corpus,
+            keys_s,
+            keys_t,
+        }
     }
-    let pairs = Pairs::new(&corpus, keys_s.len(), keys_t.len());
+
+    /// The lexicon of the kept (source number, target number) pairs, sorted: pair n gets
+    /// concept `first_concept + n`.
+    fn lexicon(&self, kept: &[(u32, u32)], first_concept: u32) -> InducedLexicon {
+        let mut lex = InducedLexicon::default();
+        for (n, (x, y)) in kept.iter().enumerate() {
+            let c = first_concept.wrapping_add(n as u32);
+            lex.src
+                .entry(self.keys_s[*x as usize - 1])
+                .or_default()
+                .push(c);
+            lex.tgt
+                .entry(self.keys_t[*y as usize - 1])
+                .or_default()
+                .push(c);
+        }
+        lex.pairs = kept.len();
+        lex
+    }
+}
+
+pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -> InducedLexicon {
+    let numbered = Numbered::new(beads, p);
+    let corpus = &numbered.corpus;
+    let pairs = Pairs::new(corpus, numbered.keys_s.len(), numbered.keys_t.len());
     // the two directions are independent: in parallel
     let (fwd, bwd) = rayon::join(
-        || model1(&corpus, &pairs, true, p.iterations),
-        || model1(&corpus, &pairs, false, p.iterations),
+        || model1(corpus, &pairs, true, p.iterations),
+        || model1(corpus, &pairs, false, p.iterations),
     );
     let mut kept: Vec<(u32, u32)> = (0..pairs.keys.len())
         .filter(|&k| {
@@ -240,14 +289,7 @@ pub fn induce(beads: &[(&[u32], &[u32])], p: InduceParams, first_concept: u32) -
         .map(|k| pairs.keys[k])
         .collect();
     kept.sort_unstable();
-    let mut lex = InducedLexicon::default();
-    for (n, (x, y)) in kept.iter().enumerate() {
-        let c = first_concept.wrapping_add(n as u32);
-        lex.src.entry(keys_s[*x as usize - 1]).or_default().push(c);
-        lex.tgt.entry(keys_t[*y as usize - 1]).or_default().push(c);
-    }
-    lex.pairs = kept.len();
-    lex
+    numbered.lexicon(&kept, first_concept)
 }
 
 #[cfg(test)]
@@ -315,50 +357,21 @@ mod tests {
             p: InduceParams,
             first_concept: u32,
         ) -> InducedLexicon {
-            let step = beads.len().div_ceil(p.max_beads.max(1)).max(1);
-            let chosen: Vec<&(&[u32], &[u32])> = beads.iter().step_by(step).collect();
-            // compact numbering (1-based; 0 is NULL) of stems seen at least twice
-            let mut freq_s: HashMap<u32, u32> = HashMap::new();
-            let mut freq_t: HashMap<u32, u32> = HashMap::new();
-            for (s, t) in &chosen {
-                s.iter().for_each(|x| *freq_s.entry(*x).or_default() += 1);
-                t.iter().for_each(|x| *freq_t.entry(*x).or_default() += 1);
-            }
-            let index = |freq: &HashMap<u32, u32>| {
-                let mut keys: Vec<u32> = freq
-                    .iter()
-                    .filter(|(_, &c)| c >= p.min_count)
-                    .map(|(&k, _)| k)
-                    .collect();
-                keys.sort_unstable();
-                let map: HashMap<u32, u32> = keys
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &k)| (k, i as u32 + 1))
-                    .collect();
-                (keys, map)
-            };
-            let (keys_s, map_s) = index(&freq_s);
-            let (keys_t, map_t) = index(&freq_t);
-            let mut corpus: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(chosen.len());
+            // the same beads and stem numbers as the production induction (the numbering is
+            // not what this reference checks)
+            let numbered = Numbered::new(beads, p);
+            let corpus = &numbered.corpus;
             let mut cooc: Fast<(u32, u32), u32> = Fast::default();
-            for (s, t) in &chosen {
-                let a: Vec<u32> = s.iter().filter_map(|x| map_s.get(x).copied()).collect();
-                let b: Vec<u32> = t.iter().filter_map(|x| map_t.get(x).copied()).collect();
-                if a.is_empty() || b.is_empty() {
-                    continue;
-                }
-                for &x in &a {
-                    for &y in &b {
+            for (a, b) in corpus {
+                for &x in a {
+                    for &y in b {
                         *cooc.entry((x, y)).or_default() += 1;
                     }
                 }
-                corpus.push((a, b));
             }
-            let fwd = model1(&corpus, p.iterations);
+            let fwd = model1(corpus, p.iterations);
             let swapped: Vec<(Vec<u32>, Vec<u32>)> =
                 corpus.iter().map(|(a, b)| (b.clone(), a.clone())).collect();
-            drop(corpus);
             let bwd = model1(&swapped, p.iterations);
             let mut kept: Vec<(u32, u32)> = cooc
                 .iter()
@@ -370,14 +383,7 @@ mod tests {
                 .map(|(&k, _)| k)
                 .collect();
             kept.sort_unstable();
-            let mut lex = InducedLexicon::default();
-            for (n, (x, y)) in kept.iter().enumerate() {
-                let c = first_concept.wrapping_add(n as u32);
-                lex.src.entry(keys_s[*x as usize - 1]).or_default().push(c);
-                lex.tgt.entry(keys_t[*y as usize - 1]).or_default().push(c);
-            }
-            lex.pairs = kept.len();
-            lex
+            numbered.lexicon(&kept, first_concept)
         }
     }
 

@@ -95,6 +95,9 @@ pub struct AlignConfig {
     pub merge31_cost: f64,
     /// Search: cost of a bead that starts a paragraph on one side only.
     pub structure_cost: f64,
+    /// Search: cost per sentence by which the sentence counts of a bead's two sides differ (a
+    /// line of pre-split input may hold two sentences; segmented input holds one per unit).
+    pub sentence_count_cost: f64,
     /// Search: a 1-1 bead costs at most two skips less this (a substitution is cheaper than a
     /// deletion next to an insertion); a large negative value switches the cap off.
     pub substitute_margin: f64,
@@ -136,6 +139,7 @@ impl Default for AlignConfig {
             merge22_cost: 8.0,
             merge31_cost: -1.0,
             structure_cost: 2.0,
+            sentence_count_cost: 0.0,
             substitute_margin: 3.0,
             length_tail_weight: 0.2,
             length_tail_width: 3.0,
@@ -163,6 +167,11 @@ impl AlignConfig {
             },
             structure: if self.signals.structure {
                 self.structure_cost
+            } else {
+                0.0
+            },
+            sentence_count: if self.signals.structure {
+                self.sentence_count_cost
             } else {
                 0.0
             },
@@ -325,27 +334,33 @@ fn deletion_score(near: &[SentenceFeatures], score: impl Fn(&SentenceFeatures) -
     1.0 - near.iter().map(score).fold(0.0, f64::max)
 }
 
-/// Wall time of each phase of an alignment, in order, for `tilmash bench align`.
+/// Wall and CPU time of each phase of an alignment, in order, for `tilmash bench align`.
 #[derive(Debug, Default)]
 pub struct Phases {
-    /// (phase, seconds, peak resident memory in KiB so far when the system reports it)
-    pub spans: Vec<(&'static str, f64, Option<u64>)>,
-    last: Option<std::time::Instant>,
+    /// (phase, wall seconds, CPU seconds of all threads when the system reports them, peak
+    /// resident memory in KiB so far when the system reports it)
+    pub spans: Vec<(&'static str, f64, Option<f64>, Option<u64>)>,
+    last: Option<(std::time::Instant, Option<f64>)>,
 }
 
 impl Phases {
     fn start(&mut self) {
-        self.last = Some(std::time::Instant::now());
+        self.last = Some((
+            std::time::Instant::now(),
+            bench::cpu_seconds(bench::Who::Process),
+        ));
     }
 
     /// Ends the running phase under `name` and starts the next.
     fn mark(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
-        if let Some(t) = self.last {
+        let cpu = bench::cpu_seconds(bench::Who::Process);
+        if let Some((t, c)) = self.last {
+            let used = c.zip(cpu).map(|(a, b)| b - a);
             self.spans
-                .push((name, (now - t).as_secs_f64(), bench::peak_rss_kib()));
+                .push((name, (now - t).as_secs_f64(), used, bench::peak_rss_kib()));
         }
-        self.last = Some(now);
+        self.last = Some((now, cpu));
     }
 }
 

@@ -80,6 +80,10 @@ pub struct SentenceFeatures {
     pub weight: f32,
     /// First sentence of a paragraph (or heading / list item), when the input had structure.
     pub para_start: bool,
+    /// Sentences the segmenter finds in the unit (at least 1): a line of pre-split input that
+    /// holds two sentences is two sentences' worth of content. Counted only when the search
+    /// uses them (`sentence_count_cost`); 1 otherwise and for segmented input.
+    pub sentences: u32,
 }
 
 /// Weights of the evidence kinds; zero switches a signal off.
@@ -169,6 +173,8 @@ pub struct Scorer {
     use_length: bool,
     use_names: bool,
     use_cognates: bool,
+    /// Count the sentences of each unit (only the search's `sentence_count_cost` reads them).
+    count_sentences: bool,
     seed: Lexicon,
     user: Lexicon,
     induced: InducedLexicon,
@@ -311,6 +317,7 @@ impl Scorer {
             use_length: s.length,
             use_names: s.names,
             use_cognates: s.cognates,
+            count_sentences: s.structure && cfg.sentence_count_cost != 0.0,
             seed: if s.seed_lexicon {
                 Lexicon::seed(src_lang, tgt_lang)
             } else {
@@ -435,95 +442,25 @@ impl Scorer {
         fnv(&[lang.as_bytes(), prefix(word_lower, 6).as_bytes()])
     }
 
-    /// Extracts the features of one sentence (align-profile text).
+    /// Extracts the features of one sentence (align-profile text): [`Scorer::analyse`] of the
+    /// one sentence, with the induced lexicon's concepts added as [`Scorer::with_induced`] adds
+    /// them, so a sentence scored alone and in a batch gets the same features.
     pub fn features(&self, text: &str, side: Side, para_start: bool) -> SentenceFeatures {
-        let lang = self.lang(side);
-        let suffix = max_suffix(lang);
-        let months = match side {
-            Side::Src => &self.months.0,
-            Side::Tgt => &self.months.1,
+        let (base, words) = self.analyse(&[text], side, &[para_start]);
+        let induced = match side {
+            Side::Src => &self.induced.src,
+            Side::Tgt => &self.induced.tgt,
         };
-        let (seed, user, induced) = match side {
-            Side::Src => (&self.seed.src, &self.user.src, &self.induced.src),
-            Side::Tgt => (&self.seed.tgt, &self.user.tgt, &self.induced.tgt),
+        let mut one = if induced.is_empty() {
+            base
+        } else {
+            self.with_induced(&base, &words)
         };
-        let mut ids = Vec::new();
-        let mut stems = Vec::new();
-        let (mut words, mut nums, mut marks) = (0u32, 0u32, 0u32);
-        if list_marker(text) {
-            ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
-            marks += 1;
-        }
-        for tok in tokens(text) {
-            match tok {
-                Token::Number(d) => {
-                    ids.push(number_concept(d));
-                    nums += 1;
-                }
-                Token::Mark(c) => {
-                    ids.push(mark_concept(c));
-                    marks += 1;
-                }
-                Token::Word(w, cap) => {
-                    let lw = lower(w);
-                    let n = lw.chars().count();
-                    if n < 2 {
-                        continue;
-                    }
-                    words += 1;
-                    if let Some(m) = months.month(&lw, suffix) {
-                        ids.push(concept(kind::NUMBER, fnv(&[b"m", &m.to_le_bytes()])));
-                        nums += 1;
-                        words -= 1;
-                    }
-                    let stem = self.stem_id(&lw, side);
-                    stems.push(stem);
-                    for &c in seed.lookup(&lw, suffix) {
-                        ids.push(concept(kind::SEED, c));
-                    }
-                    for &c in user.lookup(&lw, suffix) {
-                        ids.push(concept(kind::USER, c));
-                    }
-                    if let Some(cs) = induced.get(&stem) {
-                        for &c in cs {
-                            ids.push(concept(kind::INDUCED, c));
-                        }
-                    }
-                    if cap && self.use_names && n >= 3 {
-                        let key = normalize::name_key(w);
-                        let key = match side {
-                            Side::Tgt => self.name_links.get(&key).unwrap_or(&key),
-                            Side::Src => &key,
-                        };
-                        ids.push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
-                    } else if self.use_cognates && n >= 5 {
-                        let key = normalize::name_key(&lw);
-                        if key.len() >= 5 {
-                            ids.push(concept(
-                                kind::COGNATE,
-                                fnv(&[b"c", prefix(&key, 5).as_bytes()]),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        ids.sort_unstable();
-        stems.sort_unstable();
-        stems.dedup();
-        let weight =
-            self.w.word * words as f32 + self.w.number * nums as f32 + self.w.punct * marks as f32;
-        SentenceFeatures {
-            chars: text.chars().count() as f32,
-            ids,
-            stems,
-            weight,
-            para_start,
-        }
+        one.pop().unwrap_or_default()
     }
 
     /// What one word form (as written) contributes, except induced concepts: the per-word part
-    /// of [`Scorer::features`], which [`Scorer::analyse`] runs once per distinct form.
+    /// of a sentence's features, which [`Scorer::analyse`] runs once per distinct form.
     fn word_info(&self, w: &str, side: Side) -> WordInfo {
         let lang = self.lang(side);
         let suffix = max_suffix(lang);
@@ -577,10 +514,9 @@ impl Scorer {
         info
     }
 
-    /// Features of all sentences of one side, as [`Scorer::features`] gives them one by one
-    /// (the same values, without induced concepts), but with each distinct word form analysed
-    /// once: most of the cost is per word (lower-casing, lexicon look-ups, transliteration keys)
-    /// and words repeat.
+    /// Features of all sentences of one side, without induced concepts (see
+    /// [`Scorer::with_induced`]), each distinct word form analysed once: most of the cost is per
+    /// word (lower-casing, lexicon look-ups, transliteration keys) and words repeat.
     pub fn analyse(
         &self,
         texts: &[&str],
@@ -614,6 +550,7 @@ impl Scorer {
             .map(|(k, w)| (*w, k as u32))
             .collect();
         let w = &self.w;
+        let lang = self.lang(side);
         let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = texts
             .par_iter()
             .enumerate()
@@ -660,6 +597,12 @@ impl Scorer {
                 stems.shrink_to_fit();
                 let weight =
                     w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
+                // segmented input (its structure is known) holds one sentence per unit already
+                let sentences = if self.count_sentences && para_start.is_empty() {
+                    crate::segment::split(text, lang).len().max(1) as u32
+                } else {
+                    1
+                };
                 (
                     SentenceFeatures {
                         chars: text.chars().count() as f32,
@@ -667,6 +610,7 @@ impl Scorer {
                         stems,
                         weight,
                         para_start: para_start.get(k).copied().unwrap_or(false),
+                        sentences,
                     },
                     word_ids,
                 )

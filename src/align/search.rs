@@ -28,6 +28,9 @@ pub struct SearchCosts {
     pub merge31: f64,
     /// Cost when one side of a bead starts a paragraph and the other does not.
     pub structure: f64,
+    /// Cost per sentence of difference between the sentence counts of a bead's two sides
+    /// (`SentenceFeatures::sentences`).
+    pub sentence_count: f64,
     /// A 1-1 bead costs at most two skips less this.
     pub substitute_margin: f64,
     /// Half-width of the band around the projected coarse path.
@@ -54,6 +57,8 @@ pub struct Level {
     pub para: Vec<bool>,
     /// Sentences of level 0 in each unit.
     pub count: Vec<u32>,
+    /// Sentences the segmenter finds in each unit (`SentenceFeatures::sentences`).
+    pub sents: Vec<u32>,
 }
 
 impl Level {
@@ -87,6 +92,7 @@ impl Level {
             weight: f.iter().map(|x| x.weight).collect(),
             para: f.iter().map(|x| x.para_start).collect(),
             count: vec![1; f.len()],
+            sents: f.iter().map(|x| x.sentences.max(1)).collect(),
         };
         (level(fs), level(ft))
     }
@@ -103,6 +109,21 @@ impl Level {
     #[inline]
     fn w(&self, d: u32) -> f32 {
         self.wd[d as usize]
+    }
+
+    /// The evidence of unit k that the other side of a bead leaves unmatched, when `matched` of
+    /// its weight is matched: (1 − the matched share, at most 1) times the sentences the unit
+    /// stands for. Every cost path (the reference `uncovered`, `cell_costs`, `sim_cost`) adds
+    /// these terms, so they are bit-identical.
+    #[inline]
+    fn unmatched(&self, k: usize, matched: f32) -> f64 {
+        let wt = self.weight[k];
+        let share = if wt > 0.0 {
+            (matched / wt).min(1.0) as f64
+        } else {
+            0.0
+        };
+        (1.0 - share) * self.count[k] as f64
     }
 
     /// Drops from each unit the concepts that no unit of the other side has: they never match,
@@ -147,6 +168,7 @@ impl Level {
             out.weight.push(wsum.max(1.0));
             out.para.push(self.para[k]);
             out.count.push(self.count[k..e].iter().sum());
+            out.sents.push(self.sents[k..e].iter().sum());
             k = e;
         }
         out
@@ -192,17 +214,17 @@ impl Band {
         }
     }
 
-    /// A band of ±w around a path of (i, j) vertices (consecutive vertices are joined by a line).
+    /// A band of ±w columns around a path of (i, j) vertices (consecutive vertices are joined
+    /// by a line), row by row: row i may use the columns the path passes through in row i,
+    /// widened by w on each side (as Vecalign's search buffer). A square of ±w rows and columns
+    /// around each vertex, as before, made a diagonal band about 4w + 1 cells wide, twice the
+    /// cells for the same reach across the path.
     fn around(path: &[(usize, usize)], n: usize, m: usize, w: usize) -> Band {
         let mut lo = vec![usize::MAX; n + 1];
         let mut hi = vec![0usize; n + 1];
         let mut mark = |i: usize, j: usize| {
-            let (a, b) = (i.saturating_sub(w), (i + w).min(n));
-            let (jl, jh) = (j.saturating_sub(w), (j + w).min(m));
-            for r in a..=b {
-                lo[r] = lo[r].min(jl);
-                hi[r] = hi[r].max(jh);
-            }
+            lo[i] = lo[i].min(j.saturating_sub(w));
+            hi[i] = hi[i].max((j + w).min(m));
         };
         for win in path.windows(2) {
             let ((i0, j0), (i1, j1)) = (win[0], win[1]);
@@ -255,13 +277,6 @@ fn uncovered(
     pair: impl Fn(usize, usize) -> f32,
 ) -> f64 {
     let w = |d: u32| s.w(d);
-    let cov = |m: f32, wt: f32| {
-        if wt > 0.0 {
-            (m / wt).min(1.0) as f64
-        } else {
-            0.0
-        }
-    };
     // a unit against a single unit: the cached pairwise match; against a run: a multiset
     // intersection with the run merged (a sum of pairwise matches would count a word the
     // run repeats twice, and make merging look better than it is)
@@ -282,7 +297,7 @@ fn uncovered(
         } else {
             matched_weight_by(&ss[k..k + 1], &ts[..b], w)
         };
-        out += (1.0 - cov(m, s.weight[i - a + k])) * s.count[i - a + k] as f64;
+        out += s.unmatched(i - a + k, m);
     }
     for l in 0..b {
         let m = if a == 1 {
@@ -290,7 +305,7 @@ fn uncovered(
         } else {
             matched_weight_by(&ss[..a], &ts[l..l + 1], w)
         };
-        out += (1.0 - cov(m, t.weight[j - b + l])) * t.count[j - b + l] as f64;
+        out += t.unmatched(j - b + l, m);
     }
     out
 }
@@ -363,6 +378,30 @@ impl Bag {
         }
         m
     }
+
+    /// `(self.matched(dense, wd), other.matched(dense, wd))` in one pass over the unit: each
+    /// sum adds the same terms in the same order, so both are bit-identical to two calls.
+    #[inline]
+    fn matched_both(&self, other: &Bag, dense: &[u32], wd: &[f32]) -> (f32, f32) {
+        let (mut m1, mut m2) = (0f32, 0f32);
+        let (mut prev, mut seen) = (u32::MAX, 0u16);
+        for &d in dense {
+            seen = if d == prev { seen + 1 } else { 0 };
+            prev = d;
+            let w = wd[d as usize];
+            m1 += if seen < self.counts[d as usize] {
+                w
+            } else {
+                0.0
+            };
+            m2 += if seen < other.counts[d as usize] {
+                w
+            } else {
+                0.0
+            };
+        }
+        (m1, m2)
+    }
 }
 
 impl<'a> Matches<'a> {
@@ -406,9 +445,10 @@ impl<'a> Matches<'a> {
                     for j in band.lo[i].max(1)..=band.hi[i] {
                         let k = band.off[i] + j - band.lo[i] - base;
                         let y = &t.ids[j - 1];
-                        pair[k] = one.matched(y, wd);
                         if i > 1 {
-                            two_one[k] = two.matched(y, wd);
+                            (pair[k], two_one[k]) = one.matched_both(&two, y, wd);
+                        } else {
+                            pair[k] = one.matched(y, wd);
                         }
                     }
                     one.clear(&[x]);
@@ -602,8 +642,10 @@ impl Searcher<'_> {
         let sim_cost = c.sim_weight * uncovered(s, t, i, j, a, b, pair) / 2.0;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        let mut cost =
-            self.shape_cost(a, b) + c.length_weight * self.length_cost(ls, lt) + sim_cost;
+        let mut cost = self.shape_cost(a, b)
+            + c.length_weight * self.length_cost(ls, lt)
+            + self.sentence_count_cost(s, t, i, j, a, b)
+            + sim_cost;
         if s.para[i - a] != t.para[j - b] {
             cost += c.structure;
         }
@@ -614,10 +656,12 @@ impl Searcher<'_> {
     ///
     /// Hot loop. What keeps it cheap without changing its result: the matched weights of every
     /// cell's unit pairs (1-1, 1-2, 2-1; the 2-2 beads reuse the neighbouring cells') and then
-    /// the costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each cell are computed in parallel,
-    /// a block of rows at a time, before the sequential DP, which only adds and compares; length
-    /// costs are memoised; and a 3-1 / 1-3 bead whose cost without its evidence term (never
-    /// negative) already reaches the best cost found is not scored at all.
+    /// the cost of the 1-1 bead and the evidence terms of the 2-1, 1-2 and 2-2 beads ending at
+    /// each cell are computed in parallel, a block of rows at a time, before the sequential DP;
+    /// length costs are memoised; a merge bead whose shape and evidence cost alone already reach
+    /// the best cost found is not finished (most are not: its length cost is never looked up);
+    /// and a 3-1 / 1-3 bead whose cost without its evidence term (never negative) already
+    /// reaches the best cost found is not scored at all.
     fn run(&self, s: &Level, t: &Level, band: &Band, lengths: &LengthMemo) -> Vec<(usize, usize)> {
         let (n, m) = (s.len(), t.len());
         let cells = band.cells();
@@ -628,6 +672,13 @@ impl Searcher<'_> {
         let max_shape = if self.costs.merge31.is_finite() { 8 } else { 6 };
         // the evidence term of a bead is never negative, so a partial cost bounds the bead's
         let prune = self.costs.sim_weight >= 0.0;
+        // nor are its length term (−ln of a probability below 1, so with a tail weight in
+        // [0, 1]; times a weight ≥ 0) and its structure term: shape + evidence bounds a merge
+        // bead's cost from below (float addition is monotone), and a merge that cannot win is
+        // not finished (its length cost not looked up)
+        let prune_merges = self.costs.length_weight >= 0.0
+            && self.costs.structure >= 0.0
+            && self.costs.length_tail_weight <= 1.0;
         // a block of rows at a time, with the matches of its rows and the row before, and the
         // costs of its beads with both sides (each depends on its cell only: computed in
         // parallel, the same values at any thread count)
@@ -680,8 +731,19 @@ impl Searcher<'_> {
                     }
                     let c = if a == 0 || b == 0 {
                         prev + self.skip_cost(s, t, i, j, a, b)
+                    } else if PAIR_SLOT[k] == 0 {
+                        prev + here[0]
                     } else if PAIR_SLOT[k] < 4 {
-                        prev + here[PAIR_SLOT[k]]
+                        let evidence = here[PAIR_SLOT[k]];
+                        if evidence == f64::INFINITY {
+                            // the bead would start outside the band
+                            continue;
+                        }
+                        // a later shape wins only when strictly cheaper (as below)
+                        if prune_merges && prev + (self.shape_cost(a, b) + evidence) >= best {
+                            continue;
+                        }
+                        prev + self.finish_cost(s, t, i, j, a, b, evidence, lengths)
                     } else {
                         let base = self.base_cost(s, t, i, j, a, b, lengths);
                         let mut with_structure = if s.para[i - a] != t.para[j - b] {
@@ -753,12 +815,11 @@ impl Searcher<'_> {
         cost.min(self.substitute_cap(s, t, i, j, a, b))
     }
 
-    /// Costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at each band cell of `rows` (infinite where the
-    /// bead would start outside the band), in band order from the first cell of `rows`, into
-    /// `out` (reused from block to block). Blocks
-    /// of rows are computed in parallel, each cell alone, so the values do not depend on the
-    /// thread count; the DP adds them to the cost of the path before the bead exactly as it
-    /// would add a bead cost computed in place.
+    /// `cell_costs` of each band cell of `rows` (the 1-1 bead's cost, the 2-1, 1-2 and 2-2
+    /// beads' evidence terms; infinite where the bead would start outside the band), in band
+    /// order from the first cell of `rows`, into `out` (reused from block to block). Blocks of
+    /// rows are computed in parallel, each cell alone, so the values do not depend on the
+    /// thread count; the DP uses them exactly as it would a cost computed in place.
     #[allow(clippy::too_many_arguments)]
     fn pair_costs(
         &self,
@@ -799,9 +860,11 @@ impl Searcher<'_> {
         });
     }
 
-    /// The costs of the 1-1, 2-1, 1-2 and 2-2 beads ending at cell (i, j), i, j ≥ 1 (infinite for one that
-    /// would start outside the band): `pair_cost` of each, with the evidence terms the shapes
-    /// share computed once and summed in `sim_cost`'s order, so each is bit-identical.
+    /// For the beads ending at cell (i, j), i, j ≥ 1: the cost of the 1-1 bead (`pair_cost`) and
+    /// the evidence terms (`sim_cost`) of the 2-1, 1-2 and 2-2 beads, to finish with
+    /// `finish_cost` in the DP only when they could win there (infinite for a bead that would
+    /// start outside the band). The terms the shapes share are computed once and summed in
+    /// `sim_cost`'s order, so each is bit-identical.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn cell_costs(
@@ -815,26 +878,10 @@ impl Searcher<'_> {
         lengths: &LengthMemo,
     ) -> [f64; 4] {
         let c = &self.costs;
-        let cov = |m: f32, wt: f32| {
-            if wt > 0.0 {
-                (m / wt).min(1.0) as f64
-            } else {
-                0.0
-            }
-        };
-        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
-        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        let src = |k: usize, m: f32| s.unmatched(k, m);
+        let tgt = |l: usize, m: f32| t.unmatched(l, m);
         let open = |a: usize, b: usize| a <= i && b <= j && band.index(i - a, j - b).is_some();
-        let finish = |a: usize, b: usize, out: f64| {
-            let ls: f32 = s.chars[i - a..i].iter().sum();
-            let lt: f32 = t.chars[j - b..j].iter().sum();
-            let base = self.shape_cost(a, b) + c.length_weight * lengths.cost(ls, lt);
-            let mut cost = base + c.sim_weight * out / 2.0;
-            if s.para[i - a] != t.para[j - b] {
-                cost += c.structure;
-            }
-            cost.min(self.substitute_cap(s, t, i, j, a, b))
-        };
+        let evidence = |out: f64| c.sim_weight * out / 2.0;
         let mut costs = [f64::INFINITY; 4];
         let p = mt.pair(i - 1, j - 1);
         let (src1, tgt1) = (src(i - 1, p), tgt(j - 1, p));
@@ -842,7 +889,7 @@ impl Searcher<'_> {
             let mut out = 0.0;
             out += src1;
             out += tgt1;
-            costs[0] = finish(1, 1, out);
+            costs[0] = self.finish_cost(s, t, i, j, 1, 1, evidence(out), lengths);
         }
         let (open21, open22) = (open(2, 1), open(2, 2));
         let tgt1_of_two = if open21 || open22 {
@@ -855,7 +902,7 @@ impl Searcher<'_> {
             out += src(i - 2, mt.pair(i - 2, j - 1));
             out += src1;
             out += tgt1_of_two;
-            costs[1] = finish(2, 1, out);
+            costs[1] = evidence(out);
         }
         let open12 = open(1, 2);
         let src1_of_two = if open12 || open22 {
@@ -868,7 +915,7 @@ impl Searcher<'_> {
             out += src1_of_two;
             out += tgt(j - 2, mt.pair(i - 1, j - 2));
             out += tgt1;
-            costs[2] = finish(1, 2, out);
+            costs[2] = evidence(out);
         }
         if open22 {
             let mut out = 0.0;
@@ -876,9 +923,67 @@ impl Searcher<'_> {
             out += src1_of_two;
             out += tgt(j - 2, mt.two_one(i, j - 1));
             out += tgt1_of_two;
-            costs[3] = finish(2, 2, out);
+            costs[3] = evidence(out);
         }
         costs
+    }
+
+    /// The cost of a bead with both sides from its evidence term (`sim_cost`), summed as
+    /// `pair_cost` sums it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn finish_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+        evidence: f64,
+        lengths: &LengthMemo,
+    ) -> f64 {
+        let c = &self.costs;
+        let ls: f32 = s.chars[i - a..i].iter().sum();
+        let lt: f32 = t.chars[j - b..j].iter().sum();
+        let base = self.shape_cost(a, b)
+            + c.length_weight * lengths.cost(ls, lt)
+            + self.sentence_count_cost(s, t, i, j, a, b);
+        let mut cost = base + evidence;
+        if s.para[i - a] != t.para[j - b] {
+            cost += c.structure;
+        }
+        cost.min(self.substitute_cap(s, t, i, j, a, b))
+    }
+
+    /// Cost of the sentence counts of a bead's two sides (0 when every unit holds one sentence):
+    /// `sentence_count` per sentence by which they differ more than the bead's units do. A line
+    /// of pre-split input that holds two sentences pairs with two sentences: a 1-1 of it with a
+    /// single sentence pays, a 2-1 of it with two lines does not. So a line merged from two is
+    /// a 2-1 rather than a 1-1 beside a deletion.
+    #[inline]
+    fn sentence_count_cost(
+        &self,
+        s: &Level,
+        t: &Level,
+        i: usize,
+        j: usize,
+        a: usize,
+        b: usize,
+    ) -> f64 {
+        let c = self.costs.sentence_count;
+        if c == 0.0 {
+            return 0.0;
+        }
+        let sum = |v: &[u32]| v.iter().sum::<u32>();
+        let (ns, nt) = (sum(&s.sents[i - a..i]), sum(&t.sents[j - b..j]));
+        let (us, ut) = (sum(&s.count[i - a..i]), sum(&t.count[j - b..j]));
+        let extra = ns.abs_diff(nt).saturating_sub(us.abs_diff(ut));
+        if extra == 0 {
+            0.0
+        } else {
+            c * f64::from(extra)
+        }
     }
 
     /// The most a bead may cost: a sentence on each side at the same place is a loose
@@ -922,7 +1027,9 @@ impl Searcher<'_> {
     ) -> f64 {
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
-        self.shape_cost(a, b) + self.costs.length_weight * lengths.cost(ls, lt)
+        self.shape_cost(a, b)
+            + self.costs.length_weight * lengths.cost(ls, lt)
+            + self.sentence_count_cost(s, t, i, j, a, b)
     }
 
     /// The evidence term of `bead_cost_with` (`uncovered`, with cached matches).
@@ -938,15 +1045,8 @@ impl Searcher<'_> {
         b: usize,
         mt: &Matches,
     ) -> f64 {
-        let cov = |m: f32, wt: f32| {
-            if wt > 0.0 {
-                (m / wt).min(1.0) as f64
-            } else {
-                0.0
-            }
-        };
-        let src = |k: usize, m: f32| (1.0 - cov(m, s.weight[k])) * s.count[k] as f64;
-        let tgt = |l: usize, m: f32| (1.0 - cov(m, t.weight[l])) * t.count[l] as f64;
+        let src = |k: usize, m: f32| s.unmatched(k, m);
+        let tgt = |l: usize, m: f32| t.unmatched(l, m);
         // the same terms in the same order as `uncovered`, so the sums are bit-identical
         let mut out = 0.0;
         match (a, b) {
@@ -1091,6 +1191,53 @@ mod tests {
 
     /// The DP with cached matches, bag look-ups and pruning finds the same path as a plain DP
     /// that scores every bead with `bead_cost`.
+    /// A line holding two sentences: a 1-1 of it with one sentence pays `sentence_count_cost`,
+    /// a 2-1 of it with two single-sentence lines does not, and single-sentence lines pay
+    /// nothing in any shape (segmented input is unchanged).
+    #[test]
+    fn sentence_counts_of_line_input() {
+        let mut cfg = AlignConfig {
+            sentence_count_cost: 1.0,
+            ..AlignConfig::default()
+        };
+        let scorer = Scorer::new(Lang::Ru, Lang::En, &cfg).unwrap();
+        let src = ["Съезд открылся в 1917 году.", "Делегаты приехали из Семея."];
+        let tgt = ["The congress opened in 1917. Delegates came from Semey."];
+        let (fs, _) = scorer.analyse(&src, Side::Src, &[]);
+        let (ft, _) = scorer.analyse(&tgt, Side::Tgt, &[]);
+        assert_eq!((fs[0].sentences, ft[0].sentences), (1, 2));
+        // segmented input (structure known) holds one sentence per unit
+        let (fp, _) = scorer.analyse(&tgt, Side::Tgt, &[true]);
+        assert_eq!(fp[0].sentences, 1);
+        let mut costs = |c: f64| {
+            cfg.sentence_count_cost = c;
+            cfg.search_costs()
+        };
+        let (s, t) = Level::pair(&fs, &ft, scorer.kind_weights());
+        let (off, on) = (costs(0.0), costs(1.0));
+        let cost = |costs: SearchCosts, i: usize, a: usize| {
+            Searcher {
+                scorer: &scorer,
+                costs,
+            }
+            .bead_cost(&s, &t, i, 1, a, 1)
+        };
+        // 1-1 of the second source sentence with the two-sentence line: one sentence more
+        assert!((cost(on, 2, 1) - cost(off, 2, 1) - 1.0).abs() < 1e-9);
+        // 2-1: two sentences a side
+        assert_eq!(cost(on, 2, 2), cost(off, 2, 2));
+        let (p, _) = scorer.analyse(&src, Side::Tgt, &[]);
+        let (s1, t1) = Level::pair(&fs, &p, scorer.kind_weights());
+        let plain = |costs: SearchCosts| {
+            Searcher {
+                scorer: &scorer,
+                costs,
+            }
+            .bead_cost(&s1, &t1, 2, 1, 2, 1)
+        };
+        assert_eq!(plain(on), plain(off));
+    }
+
     #[test]
     fn fast_dp_equals_plain_dp() {
         let cfg = AlignConfig::default();

@@ -167,28 +167,33 @@ pub fn kz1048_from_cp1251(s: &str) -> String {
 
 /// Decodes one line (or piece of a line) of raw bytes. The caller has split the input at `\n`
 /// for byte-oriented encodings; UTF-16 input is converted to UTF-8 bytes before that split.
-pub fn decode_line(enc: TextEncoding, bytes: &[u8]) -> std::result::Result<String, String> {
+/// UTF-8 input is borrowed, not copied.
+pub fn decode_line(
+    enc: TextEncoding,
+    bytes: &[u8],
+) -> std::result::Result<std::borrow::Cow<'_, str>, String> {
+    use std::borrow::Cow;
     match enc {
         TextEncoding::Utf8 | TextEncoding::Utf8Bom => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
+            Ok(s) => Ok(Cow::Borrowed(s)),
             Err(e) => Err(format!("not valid UTF-8 at byte {}", e.valid_up_to())),
         },
         // Already transcoded to UTF-8 by `Utf16Reader`.
         TextEncoding::Utf16Le { .. } | TextEncoding::Utf16Be { .. } => {
-            Ok(String::from_utf8_lossy(bytes).into_owned())
+            Ok(String::from_utf8_lossy(bytes))
         }
-        TextEncoding::SingleByte(e) => Ok(e.decode_without_bom_handling(bytes).0.into_owned()),
-        TextEncoding::Kz1048 => Ok(kz1048_from_cp1251(
+        TextEncoding::SingleByte(e) => Ok(e.decode_without_bom_handling(bytes).0),
+        TextEncoding::Kz1048 => Ok(Cow::Owned(kz1048_from_cp1251(
             &encoding_rs::WINDOWS_1251
                 .decode_without_bom_handling(bytes)
                 .0,
-        )),
+        ))),
         TextEncoding::Mixed(e) => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(_) => Ok(e.decode_without_bom_handling(bytes).0.into_owned()),
+            Ok(s) => Ok(Cow::Borrowed(s)),
+            Err(_) => Ok(e.decode_without_bom_handling(bytes).0),
         },
         TextEncoding::MixedKz1048 => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
+            Ok(s) => Ok(Cow::Borrowed(s)),
             Err(_) => decode_line(TextEncoding::Kz1048, bytes),
         },
     }
@@ -313,15 +318,16 @@ pub fn detect_from(
 }
 
 fn scan_line(s: &mut Scan, line: &[u8], offset: u64) {
-    let mut ascii = true;
+    let ascii = line.is_ascii();
+    if !s.non_space {
+        s.non_space = line.iter().any(|b| !b.is_ascii_whitespace());
+    }
+    // Everything counted below is a byte under 0x20: most lines have none but the line end.
     for (i, &b) in line.iter().enumerate() {
+        if b >= 0x20 || b == b'\n' {
+            continue;
+        }
         let pos = offset + i as u64;
-        if !b.is_ascii_whitespace() {
-            s.non_space = true;
-        }
-        if b >= 0x80 {
-            ascii = false;
-        }
         let even = pos.is_multiple_of(2);
         if b == 0 {
             s.first_nul.get_or_insert(pos);

@@ -72,8 +72,10 @@ fn is_image_name(line: &str) -> bool {
     if line.starts_with("![") && line.ends_with(')') {
         return true;
     }
-    let lower = line.to_ascii_lowercase();
-    !line.contains(char::is_whitespace) && IMAGE_EXTS.iter().any(|e| lower.ends_with(e))
+    !line.contains(char::is_whitespace) && {
+        let lower = line.to_ascii_lowercase();
+        IMAGE_EXTS.iter().any(|e| lower.ends_with(e))
+    }
 }
 
 /// A line that is only a number (page number, footnote mark, view counter).
@@ -143,6 +145,16 @@ pub fn strip_inline_with(s: &str, opts: CleanOptions) -> String {
     let mut i = 0;
     let b = s.as_bytes();
     while i < s.len() {
+        // Text up to the next character that can start markup (all ASCII) is copied as it is.
+        let plain = b[i..]
+            .iter()
+            .position(|&x| matches!(x, b'<' | b'\\' | b'*' | b'_' | b'['))
+            .unwrap_or(b.len() - i);
+        if plain > 0 {
+            out.push_str(&s[i..i + plain]);
+            i += plain;
+            continue;
+        }
         let rest = &s[i..];
         let c = rest.chars().next().unwrap_or(' ');
         match c {

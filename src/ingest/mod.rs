@@ -239,15 +239,14 @@ fn stream_decoded(
             path: path.to_path_buf(),
             why: format!("line {line_no}: {why} (did the file change while it was read?)"),
         })?;
-        bad_utf16 |= text.contains('\u{FFFD}')
-            && matches!(
-                enc,
-                TextEncoding::Utf16Le { .. } | TextEncoding::Utf16Be { .. }
-            );
+        bad_utf16 |= matches!(
+            enc,
+            TextEncoding::Utf16Le { .. } | TextEncoding::Utf16Be { .. }
+        ) && text.contains('\u{FFFD}');
         if nul_at.is_none() {
             nul_at = text.find('\0').map(|i| chunk_start + chunk.len() + i);
         }
-        non_space |= text.chars().any(|c| !c.is_whitespace());
+        non_space = non_space || text.chars().any(|c| !c.is_whitespace());
         let blank = text.trim().is_empty();
         chunk.push_str(&text);
         if line.cut {

@@ -59,9 +59,10 @@ fn starts_lowercase_or_punct(s: &str) -> bool {
 
 /// A short line without final punctuation standing alone reads as a heading.
 fn looks_like_heading(text: &str) -> bool {
-    let words = text.split_whitespace().count();
+    // Counted only as far as the answer needs: paragraphs can be long.
+    let words = text.split_whitespace().take(15).count();
     (1..=14).contains(&words)
-        && text.chars().count() <= 120
+        && text.chars().take(121).count() <= 120
         && !text
             .trim_end()
             .ends_with(['.', ',', ';', ':', '!', '?', '…'])

@@ -28,7 +28,7 @@ fn cp1251_byte(c: char) -> Option<u8> {
 }
 
 /// What a UTF-8 continuation byte (0x80–0xBF) looks like in cp1251, and a few lead-byte neighbours.
-fn is_mojibake_tail(c: char) -> bool {
+pub(crate) fn is_mojibake_tail(c: char) -> bool {
     matches!(c as u32, 0x80..=0xBF | 0x402..=0x40F | 0x452..=0x45F | 0x490 | 0x491 | 0x2013..=0x2122)
 }
 

@@ -17,6 +17,7 @@ mod rules;
 pub use rules::{AbbrevClass, Rules};
 
 use crate::model::{Lang, ParagraphKind};
+use std::cell::RefCell;
 use std::ops::Range;
 
 /// Characters that may follow a terminator and still belong to its sentence.
@@ -30,16 +31,47 @@ const DASHES: &[char] = &['—', '–', '-', '‒', '―'];
 /// or very long quotation must not swallow the sentences after it.
 const MAX_SHIELD_CHARS: usize = 400;
 
+/// `char::is_whitespace`, answered without a table look-up for letters (asked of every
+/// character of every paragraph).
+#[inline]
+fn is_space(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => matches!(c, ' ' | '\t'..='\r'),
+        0x85 | 0xA0 => true,
+        0x86..=0x167F => false,
+        _ => c.is_whitespace(),
+    }
+}
+
 fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉')
 }
 
+/// A paragraph's characters with their byte offsets are kept in a buffer per thread between
+/// calls (one allocation per paragraph cost more than segmenting a short one); a buffer grown
+/// past this many characters by a long paragraph is given back after it.
+const KEEP_CHARS: usize = 1 << 16;
+
 /// Splits `text` into sentence byte ranges (trimmed, never empty).
 pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
-    let rules = Rules::for_lang(lang);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    thread_local! {
+        static CHARS: RefCell<Vec<(usize, char)>> = const { RefCell::new(Vec::new()) };
+    }
+    CHARS.with(|buf| {
+        let mut chars = buf.take();
+        chars.clear();
+        chars.extend(text.char_indices());
+        let out = split_chars(text, &chars, Rules::for_lang(lang));
+        if chars.capacity() <= KEEP_CHARS {
+            buf.replace(chars);
+        }
+        out
+    })
+}
+
+fn split_chars(text: &str, chars: &[(usize, char)], rules: &Rules) -> Vec<Range<usize>> {
     let n = chars.len();
-    let shielded = shielded_positions(&chars);
+    let shielded = Shielded::find(text, chars);
     let mut out = Vec::new();
     // Start of the current sentence, as a char index (after leading whitespace).
     let mut start = 0;
@@ -48,8 +80,8 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
     while i < n {
         let c = chars[i].1;
         // Boundaries without punctuation: after "Article 8", before "LONDON –".
-        if c.is_whitespace() && i > start {
-            if let Some(cut) = unpunctuated_break(text, &chars, rules, start, i) {
+        if is_space(c) && i > start {
+            if let Some(cut) = unpunctuated_break(text, chars, rules, start, i) {
                 push_trimmed(text, byte(start), byte(cut), &mut out);
                 start = cut;
                 i = cut;
@@ -91,26 +123,27 @@ pub fn split(text: &str, lang: Lang) -> Vec<Range<usize>> {
         }
         // A stop glued to the next sentence ("quality.You'll", "және т.б.Олардың"): a boundary when
         // a lower-case word or an etc.-abbreviation is followed by a capitalised word.
-        if k == j && cluster_end == j && j + 2 < n && !shielded[j] && chars[i].1 == '.' {
+        if k == j && cluster_end == j && j + 2 < n && !shielded.at(j) && chars[i].1 == '.' {
             let glued = chars[j].1.is_uppercase()
                 && chars[j + 1].1.is_lowercase()
                 && chars[j + 2].1.is_lowercase();
-            if glued && glued_boundary(text, &chars, rules, start, i) {
+            if glued && glued_boundary(text, chars, rules, start, i) {
                 push_trimmed(text, byte(start), byte(j), &mut out);
                 start = j;
                 i = j;
                 continue;
             }
         }
-        if k > j && k < n && !shielded[j] {
-            let cluster: String = chars[i..cluster_end].iter().map(|&(_, c)| c).collect();
+        if k > j && k < n && !shielded.at(j) {
+            // The cluster's characters are contiguous in the text.
+            let cluster = &text[byte(i)..byte(cluster_end)];
             let ctx = Context {
                 text,
-                chars: &chars,
+                chars,
                 rules,
                 start,
                 dot: i,
-                cluster: &cluster,
+                cluster,
                 closed_quote: j > cluster_end,
                 next: k,
             };
@@ -152,56 +185,82 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>
     }
 }
 
-/// Marks the char positions strictly inside a quote or bracket pair that closes within
-/// `MAX_SHIELD_CHARS`: `shielded[j]` is true when position `j` lies after an opener whose closer
-/// is at or after `j`. Computed with a stack and a difference array, so linear in the input.
-fn shielded_positions(chars: &[(usize, char)]) -> Vec<bool> {
-    let n = chars.len();
-    let mut diff = vec![0i32; n + 2];
-    let mut stack: Vec<(char, usize)> = Vec::new();
-    let prev_is_open_context = |i: usize| {
-        i == 0 || {
-            let p = chars[i - 1].1;
-            p.is_whitespace() || OPENERS.contains(&p) || matches!(p, ':' | ',' | ';')
+/// The char positions strictly inside a quote or bracket pair that closes within
+/// `MAX_SHIELD_CHARS`: position `j` is shielded when it lies after an opener whose closer is at
+/// or after `j`. Found with a stack in one pass, so linear in the input; kept as sorted,
+/// disjoint char ranges (most paragraphs have none or a few).
+struct Shielded {
+    ranges: Vec<Range<usize>>,
+}
+
+impl Shielded {
+    fn find(text: &str, chars: &[(usize, char)]) -> Shielded {
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        // Every opener is ASCII or has one of these bytes in its UTF-8 form: text without
+        // any has nothing to shield.
+        if !text
+            .bytes()
+            .any(|b| matches!(b, b'(' | b'[' | b'"' | 0xAB | 0x9C | 0x9E))
+        {
+            return Shielded { ranges };
         }
-    };
-    for (i, &(_, c)) in chars.iter().enumerate() {
-        let closes = match c {
-            '»' => Some(&['«'][..]),
-            ')' => Some(&['('][..]),
-            ']' => Some(&['['][..]),
-            '”' => Some(&['“', '„'][..]),
-            '“' if stack.last().is_some_and(|&(o, _)| o == '„') => Some(&['„'][..]),
-            '"' if !prev_is_open_context(i) => Some(&['"'][..]),
-            _ => None,
-        };
-        if let Some(openers) = closes {
-            // Look a few entries down the stack, so that one stray opener does not block the rest.
-            let depth = stack.len();
-            if let Some(pos) = (depth.saturating_sub(4)..depth)
-                .rev()
-                .find(|&p| openers.contains(&stack[p].0))
-            {
-                let open = stack[pos].1;
-                stack.truncate(pos);
-                if i - open <= MAX_SHIELD_CHARS {
-                    diff[open + 1] += 1;
-                    diff[i + 1] -= 1;
-                }
+        let mut stack: Vec<(char, usize)> = Vec::new();
+        let prev_is_open_context = |i: usize| {
+            i == 0 || {
+                let p = chars[i - 1].1;
+                p.is_whitespace() || OPENERS.contains(&p) || matches!(p, ':' | ',' | ';')
             }
-            continue;
+        };
+        for (i, &(_, c)) in chars.iter().enumerate() {
+            if !matches!(c, '»' | ')' | ']' | '”' | '“' | '"' | '«' | '(' | '[' | '„') {
+                continue;
+            }
+            let closes = match c {
+                '»' => Some(&['«'][..]),
+                ')' => Some(&['('][..]),
+                ']' => Some(&['['][..]),
+                '”' => Some(&['“', '„'][..]),
+                '“' if stack.last().is_some_and(|&(o, _)| o == '„') => Some(&['„'][..]),
+                '"' if !prev_is_open_context(i) => Some(&['"'][..]),
+                _ => None,
+            };
+            if let Some(openers) = closes {
+                // Look a few entries down the stack, so that one stray opener does not block
+                // the rest.
+                let depth = stack.len();
+                if let Some(pos) = (depth.saturating_sub(4)..depth)
+                    .rev()
+                    .find(|&p| openers.contains(&stack[p].0))
+                {
+                    let open = stack[pos].1;
+                    stack.truncate(pos);
+                    if i - open <= MAX_SHIELD_CHARS {
+                        ranges.push(open + 1..i + 1);
+                    }
+                }
+                continue;
+            }
+            if matches!(c, '«' | '(' | '[' | '“' | '„') || c == '"' && prev_is_open_context(i)
+            {
+                stack.push((c, i));
+            }
         }
-        if matches!(c, '«' | '(' | '[' | '“' | '„') || c == '"' && prev_is_open_context(i) {
-            stack.push((c, i));
+        // Pairs come out in the order they close; merge them into disjoint ranges.
+        ranges.sort_unstable_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
         }
+        Shielded { ranges: merged }
     }
-    let mut out = Vec::with_capacity(n + 1);
-    let mut depth = 0;
-    for d in diff.iter().take(n + 1) {
-        depth += d;
-        out.push(depth > 0);
+
+    fn at(&self, j: usize) -> bool {
+        let k = self.ranges.partition_point(|r| r.start <= j);
+        k > 0 && j < self.ranges[k - 1].end
     }
-    out
 }
 
 /// What the engine knows at one terminator cluster.
@@ -404,6 +463,13 @@ fn citation_len(rest: &[(usize, char)]) -> Option<usize> {
 
 /// ":)", "=)))", ":-(", ":D", ")))" — a smiley written with punctuation.
 fn is_emoticon(token: &[(usize, char)]) -> bool {
+    // Asked before every capitalised word: most tokens have a character no smiley has.
+    if !token
+        .iter()
+        .all(|&(_, c)| matches!(c, ':' | '=' | ';' | '-' | ')' | '(' | 'D' | 'P' | 'Р' | 'Д'))
+    {
+        return false;
+    }
     let t: String = token.iter().map(|&(_, c)| c).collect();
     let body = t.trim_start_matches([':', '=', ';', '-']);
     let eyes = t.len() - body.len();

@@ -1,8 +1,9 @@
 //! Per-language segmentation rules, read from `data/segment/<lang>.tsv` (see the header of
 //! `data/segment/common.tsv` for the columns and classes).
 
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::model::Lang;
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +17,10 @@ pub enum AbbrevClass {
 }
 
 pub struct Rules {
-    abbrevs: HashMap<String, AbbrevClass>,
-    heading_labels: HashSet<String>,
-    question_continuations: HashSet<String>,
-    caption_labels: HashSet<String>,
+    pub(super) abbrevs: FxHashMap<String, AbbrevClass>,
+    pub(super) heading_labels: FxHashSet<String>,
+    pub(super) question_continuations: FxHashSet<String>,
+    pub(super) caption_labels: FxHashSet<String>,
     /// "?" and "!" end a sentence even before a lower-case word (informal English).
     pub lowercase_after_question: bool,
     /// "." ends a sentence before a lower-case word after a plain word (informal English).
@@ -75,10 +76,10 @@ const EN: &str = include_str!("../../data/segment/en.tsv");
 
 fn build(lang_data: &[&str]) -> Rules {
     let mut rules = Rules {
-        abbrevs: HashMap::new(),
-        heading_labels: HashSet::new(),
-        question_continuations: HashSet::new(),
-        caption_labels: HashSet::new(),
+        abbrevs: FxHashMap::default(),
+        heading_labels: FxHashSet::default(),
+        question_continuations: FxHashSet::default(),
+        caption_labels: FxHashSet::default(),
         lowercase_after_question: false,
         lowercase_after_period: false,
     };
@@ -89,7 +90,41 @@ fn build(lang_data: &[&str]) -> Rules {
     rules
 }
 
-fn is_number(s: &str) -> bool {
+/// Calls `f` with `s.to_lowercase()`, built in a buffer kept per thread: the segmenter asks at
+/// every full stop, and an allocation per question cost more than the look-up.
+fn with_lowercase<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
+    thread_local! {
+        static BUF: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    if s.bytes().all(|b| !b.is_ascii_uppercase()) && s.is_ascii() {
+        return f(s);
+    }
+    BUF.with(|b| {
+        let mut buf = b.take();
+        buf.clear();
+        // `str::to_lowercase`, which differs from lower-casing each character only for a
+        // final capital sigma.
+        if s.contains('Σ') {
+            buf.push_str(&s.to_lowercase());
+        } else {
+            buf.extend(s.chars().flat_map(char::to_lowercase));
+        }
+        let out = f(&buf);
+        b.replace(buf);
+        out
+    })
+}
+
+/// The two parts of `head` split at any of `seps`, when there are exactly two.
+fn two_parts<'a>(head: &'a str, seps: &[char]) -> Option<(&'a str, &'a str)> {
+    let mut it = head.split(seps);
+    match (it.next(), it.next(), it.next()) {
+        (Some(a), Some(b), None) => Some((a, b)),
+        _ => None,
+    }
+}
+
+pub(super) fn is_number(s: &str) -> bool {
     !s.is_empty()
         && (s.chars().all(|c| c.is_ascii_digit())
             || s.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')))
@@ -112,38 +147,31 @@ impl Rules {
 
     /// The class of the token before a full stop, e.g. "т.б" for "т.б.", "гг" for "гг.".
     pub fn class_of(&self, word: &str) -> Option<AbbrevClass> {
-        let w = word
-            .trim_start_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        self.abbrevs.get(&w).copied()
+        let w = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        with_lowercase(w, |w| self.abbrevs.get(w).copied())
     }
 
     /// True when `word` after "?" continues the question ("Or", "Или").
     pub fn continues_question(&self, word: &str) -> bool {
-        self.question_continuations.contains(&word.to_lowercase())
+        with_lowercase(word, |w| self.question_continuations.contains(w))
     }
 
     /// True for a caption label with its number, which a full stop does not end: "Table 1.",
     /// "Кесте 2.", "Рис. 3.".
     pub fn is_caption_label(&self, head: &str) -> bool {
-        let parts: Vec<&str> = head.split([' ', '\u{a0}']).collect();
-        let [a, b] = parts[..] else {
+        let Some((a, b)) = two_parts(head, &[' ', '\u{a0}']) else {
             return false;
         };
         let b = b.trim_end_matches('.');
-        is_number(b)
-            && self
-                .caption_labels
-                .contains(&a.trim_end_matches('.').to_lowercase())
+        is_number(b) && with_lowercase(a.trim_end_matches('.'), |a| self.caption_labels.contains(a))
     }
 
     /// True for a heading made of a label and a number: "Article 8", "Статья 8", "8-бап", "8 бап".
     pub fn is_heading_label(&self, head: &str) -> bool {
-        let parts: Vec<&str> = head.split([' ', '-', '\u{a0}']).collect();
-        let [a, b] = parts[..] else {
+        let Some((a, b)) = two_parts(head, &[' ', '-', '\u{a0}']) else {
             return false;
         };
-        let label = |s: &str| self.heading_labels.contains(&s.to_lowercase());
+        let label = |s: &str| with_lowercase(s, |s| self.heading_labels.contains(s));
         is_number(b) && label(a) || is_number(a) && label(b)
     }
 }

@@ -322,3 +322,12 @@ fn linear_and_total_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn is_space_is_is_whitespace() {
+    for u in 0..0x11000u32 {
+        if let Some(c) = char::from_u32(u) {
+            assert_eq!(is_space(c), c.is_whitespace(), "{c:?}");
+        }
+    }
+}
