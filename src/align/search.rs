@@ -640,16 +640,9 @@ impl Searcher<'_> {
             return (c.skip + 0.5 * c.sim_weight) * n as f64;
         }
         let sim_cost = c.sim_weight * uncovered(s, t, i, j, a, b, pair) / 2.0;
-        let ls: f32 = s.chars[i - a..i].iter().sum();
-        let lt: f32 = t.chars[j - b..j].iter().sum();
-        let mut cost = self.shape_cost(a, b)
-            + c.length_weight * self.length_cost(ls, lt)
-            + self.sentence_count_cost(s, t, i, j, a, b)
-            + sim_cost;
-        if s.para[i - a] != t.para[j - b] {
-            cost += c.structure;
-        }
-        cost.min(self.substitute_cap(s, t, i, j, a, b))
+        self.finish_with(s, t, (i, j, a, b), sim_cost, |ls, lt| {
+            self.length_cost(ls, lt)
+        })
     }
 
     /// Best path through the band, as a list of (source units, target units) bead shapes.
@@ -943,11 +936,25 @@ impl Searcher<'_> {
         evidence: f64,
         lengths: &LengthMemo,
     ) -> f64 {
+        self.finish_with(s, t, (i, j, a, b), evidence, |ls, lt| lengths.cost(ls, lt))
+    }
+
+    /// Shape, length, sentence-count and structure costs added to a bead's evidence term, in
+    /// one order for the search and the reference (`bead_cost`), so the two agree to the bit.
+    #[inline]
+    fn finish_with(
+        &self,
+        s: &Level,
+        t: &Level,
+        (i, j, a, b): (usize, usize, usize, usize),
+        evidence: f64,
+        length: impl Fn(f32, f32) -> f64,
+    ) -> f64 {
         let c = &self.costs;
         let ls: f32 = s.chars[i - a..i].iter().sum();
         let lt: f32 = t.chars[j - b..j].iter().sum();
         let base = self.shape_cost(a, b)
-            + c.length_weight * lengths.cost(ls, lt)
+            + c.length_weight * length(ls, lt)
             + self.sentence_count_cost(s, t, i, j, a, b);
         let mut cost = base + evidence;
         if s.para[i - a] != t.para[j - b] {
