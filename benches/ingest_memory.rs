@@ -114,7 +114,11 @@ impl Steps {
             .collect();
         self.sentences += sentences.len();
         self.sentence_langid.time(|| {
-            for s in &sentences {
+            // as `segment_document`: sentences of under four words are not asked
+            for s in sentences
+                .iter()
+                .filter(|s| s.split_whitespace().nth(3).is_some())
+            {
                 std::hint::black_box(tilmash::langid::identify(s));
             }
         });

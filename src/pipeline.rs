@@ -450,13 +450,14 @@ pub fn segment_document(doc: &Document, cfg: &PipelineConfig) -> SegmentedDocume
             let s = &text[span.clone()];
             let mut lang = p.lang;
             let mut conf = p.lang_confidence;
-            let own = langid::identify(s);
-            if own.lang != p.lang
-                && own.confidence >= override_at
-                && s.split_whitespace().count() >= 4
-            {
-                lang = own.lang;
-                conf = own.confidence;
+            // A sentence of under four words keeps its paragraph's language unasked: too short
+            // to overrule it.
+            if s.split_whitespace().nth(3).is_some() {
+                let own = langid::identify(s);
+                if own.lang != p.lang && own.confidence >= override_at {
+                    lang = own.lang;
+                    conf = own.confidence;
+                }
             }
             sentences.push(Sentence {
                 index: sentences.len(),
