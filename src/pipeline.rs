@@ -849,11 +849,7 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
                 pb.inc(group.len() as u64);
                 return Ok(());
             }
-            let docs: Vec<SegmentedDocument> = group[0]
-                .documents
-                .iter()
-                .map(|d| store.load(store.index(&d.id)?))
-                .collect::<Result<_>>()?;
+            let docs = store.load_shard(group[0])?;
             // One pair at a time: the aligner parallelizes inside a pair, and pairs side by
             // side would each hold their working memory (with one corpus-wide scope, the
             // largest part of a run's memory).

@@ -979,11 +979,7 @@ pub fn merge_fragments(
     }
     let sink = AlignSink::new(p, work.path())?;
     for (k, group) in align_groups(plan).iter().enumerate() {
-        let docs: Vec<SegmentedDocument> = group[0]
-            .documents
-            .iter()
-            .map(|d| store.load(store.index(&d.id)?))
-            .collect::<Result<_>>()?;
+        let docs: Vec<SegmentedDocument> = store.load_shard(group[0])?;
         for shard in group {
             let out = parse_fragment(shard, &fragment(shard)?)?;
             sink.add((k, 0), shard, out, &docs)?;

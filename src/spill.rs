@@ -223,6 +223,15 @@ impl DocStore {
     }
 
     /// The position of document `id`.
+    /// The documents a shard names, loaded in its order.
+    pub fn load_shard(&self, shard: &crate::shards::Shard) -> Result<Vec<SegmentedDocument>> {
+        shard
+            .documents
+            .iter()
+            .map(|d| self.load(self.index(&d.id)?))
+            .collect()
+    }
+
     pub fn index(&self, id: &str) -> Result<usize> {
         self.at.get(id).copied().ok_or_else(|| Error::Invalid {
             path: PathBuf::from(id),
