@@ -894,6 +894,9 @@ pub struct ScaleConfig {
     /// size at paragraph boundaries (documents in input order), each aligned on its own, so no
     /// unit or passage link crosses two parts. 0: no limit.
     pub max_scope_mb: u64,
+    /// The most a sort at the merge holds in memory (KiB of units; each pair's units, dedup,
+    /// triangles) before it goes on in the work folder. Outputs do not depend on it.
+    pub spill_kb: u64,
 }
 
 impl Default for ScaleConfig {
@@ -901,6 +904,7 @@ impl Default for ScaleConfig {
         ScaleConfig {
             match_within: MatchWithin::Corpus,
             max_scope_mb: 16,
+            spill_kb: 8 * 1024,
         }
     }
 }
@@ -909,6 +913,11 @@ impl ScaleConfig {
     /// `max_scope_mb` in bytes (0: no limit).
     pub fn max_scope_bytes(&self) -> usize {
         (self.max_scope_mb as usize).saturating_mul(1 << 20)
+    }
+
+    /// `spill_kb` in bytes (at least 1).
+    pub fn spill_bytes(&self) -> usize {
+        (self.spill_kb as usize).saturating_mul(1 << 10).max(1)
     }
 }
 
@@ -944,8 +953,9 @@ pub struct Gathered {
     pub input_files: Vec<PathBuf>,
     /// The segmented documents, in input order (sentences in the work folder).
     pub documents: crate::spill::DocStore,
-    /// Units per pair, in the pipeline's pair order, before triangles and the score filter.
-    pub per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)>,
+    /// Units per pair, in the pipeline's pair order, sorted, before triangles and the score
+    /// filter (in the work folder past `[scale] spill_kb`).
+    pub units: Vec<crate::spill::Sorted<TranslationUnit>>,
     /// `passages.jsonl`'s lines, pair by pair, in the work folder.
     pub passages: Vec<crate::spill::RunFile>,
     /// Kept until the outputs are committed, then deleted.
@@ -988,7 +998,7 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
     let Gathered {
         input_files,
         documents: store,
-        mut per_pair,
+        units,
         passages,
         work,
     } = g;
@@ -997,10 +1007,29 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         warnings: store.docs.iter().flat_map(|d| d.warnings.clone()).collect(),
         ..Default::default()
     };
-    let triangles = align::triangle::triangulate(&mut per_pair, &p.config.comparable);
-    for (_, units) in per_pair.iter_mut() {
-        units.retain(|u| u.score >= p.config.align.min_score);
-    }
+    // Every pass over a pair's units streams them from the work folder.
+    let spill = p.config.scale.spill_bytes();
+    let pair_units = |i: usize, f: &mut dyn FnMut(TranslationUnit) -> Result<()>| units[i].each(f);
+    let (verdicts, triangles) = align::triangle::triangulate(
+        &p.pairs,
+        &pair_units,
+        &p.config.comparable,
+        work.path(),
+        spill,
+    )?;
+    let min_score = p.config.align.min_score;
+    let export_units = |i: usize, f: &mut dyn FnMut(TranslationUnit) -> Result<()>| {
+        let mut k = 0;
+        units[i].each(|mut u| {
+            verdicts.adjust(i, k, &mut u);
+            k += 1;
+            if u.score >= min_score {
+                f(u)
+            } else {
+                Ok(())
+            }
+        })
+    };
 
     summary.documents = store.docs.len();
     for d in &store.docs {
@@ -1047,7 +1076,10 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
             sentences: &sentences,
             confidences: &confidences,
             input_files: &input_files,
-            per_pair: &per_pair,
+            pairs: &p.pairs,
+            units: &export_units,
+            work: work.path(),
+            spill_bytes: spill,
         },
         &mut staged,
     )?;
@@ -1071,12 +1103,28 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
     summary.files.push("passages.jsonl".into());
     // Written even when empty, so that every run of a pipeline writes the same set of files
     // (a stale trilingual.tmx from an earlier run must not survive beside new outputs).
+    let mut trilingual = 0;
+    triangles.each(|_| {
+        trilingual += 1;
+        Ok(())
+    })?;
     if p.config.formats.contains(&Format::Tmx) {
-        let xml = align::triangle::write_tmx(&triangles, &p.name);
-        staged.stage(&p.output.join("trilingual.tmx"), xml.as_bytes())?;
+        use align::triangle::{tmx_head, tmx_triangle, TMX_TAIL};
+        staged.stage_with(&p.output.join("trilingual.tmx"), |w| {
+            let other = |e: Error| std::io::Error::other(e.to_string());
+            w.write_all(tmx_head(&p.name).as_bytes())?;
+            let (mut r, mut n, mut buf) = (triangles.reader().map_err(other)?, 0, String::new());
+            while let Some(t) = r.next().map_err(other)? {
+                n += 1;
+                buf.clear();
+                tmx_triangle(&mut buf, n, &t);
+                w.write_all(buf.as_bytes())?;
+            }
+            w.write_all(TMX_TAIL.as_bytes())
+        })?;
         summary.files.push("trilingual.tmx".into());
     }
-    summary.units.insert("trilingual".into(), triangles.len());
+    summary.units.insert("trilingual".into(), trilingual);
     summary.files.push("summary.json".into());
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;
     staged.stage(

@@ -857,8 +857,8 @@ pub fn align_in_parts(
 /// lines rendered with the group's documents at once and spilled to the work folder.
 pub struct AlignSink {
     pairs: Vec<String>,
-    /// ((group, part), pair, units)
-    units: std::sync::Mutex<Vec<(PartKey, usize, Vec<TranslationUnit>)>>,
+    /// Each pair's units, run by run.
+    units: Vec<crate::spill::RunFile>,
     passages: Vec<crate::spill::RunFile>,
 }
 
@@ -869,14 +869,16 @@ impl AlignSink {
             .iter()
             .map(|(a, b)| format!("{}-{}", a.code(), b.code()))
             .collect();
-        let passages = pairs
-            .iter()
-            .map(|n| crate::spill::RunFile::create(work.join(format!("passages-{n}.jsonl"))))
-            .collect::<Result<_>>()?;
+        let runs = |what: &str| -> Result<Vec<crate::spill::RunFile>> {
+            pairs
+                .iter()
+                .map(|n| crate::spill::RunFile::create(work.join(format!("{what}-{n}.jsonl"))))
+                .collect()
+        };
         Ok(AlignSink {
+            units: runs("units")?,
+            passages: runs("passages")?,
             pairs,
-            units: Default::default(),
-            passages,
         })
     }
 
@@ -910,11 +912,7 @@ impl AlignSink {
             }
         }
         self.passages[pi].append(key, &lines)?;
-        self.units
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((key, pi, units));
-        Ok(())
+        self.units[pi].append_all(key, &units)
     }
 
     /// The global steps (see `pipeline::write_outputs`): units per pair in the pipeline's pair
@@ -926,30 +924,36 @@ impl AlignSink {
         documents: crate::spill::DocStore,
         work: crate::fsutil::WorkDir,
     ) -> Result<Summary> {
-        let mut all = self.units.into_inner().unwrap_or_else(|e| e.into_inner());
-        all.sort_by_key(|(g, pi, _)| (*pi, *g));
-        let mut per_pair: Vec<((Lang, Lang), Vec<TranslationUnit>)> =
-            p.pairs.iter().map(|&ab| (ab, Vec::new())).collect();
-        for (_, pi, us) in all {
-            per_pair[pi].1.extend(us);
-        }
-        for (_, us) in per_pair.iter_mut() {
-            // scopes come in sorted order, documents in input order; one order over all of them
-            us.sort_by(|u, v| {
-                (&u.src.doc, &u.src.sentences, &u.tgt.doc, &u.tgt.sentences).cmp(&(
-                    &v.src.doc,
-                    &v.src.sentences,
-                    &v.tgt.doc,
-                    &v.tgt.sentences,
-                ))
-            });
-        }
+        // Groups in order, then one order over all of them (scopes come in sorted order,
+        // documents in input order), sorted in bounded memory.
+        let units = self
+            .units
+            .iter()
+            .zip(&self.pairs)
+            .map(|(runs, pair)| {
+                let dir = work.path().join(format!("sort-{pair}"));
+                let mut sorter = crate::spill::Sorter::new(
+                    dir,
+                    p.config.scale.spill_bytes(),
+                    |u: &TranslationUnit, v: &TranslationUnit| {
+                        (&u.src.doc, &u.src.sentences, &u.tgt.doc, &u.tgt.sentences).cmp(&(
+                            &v.src.doc,
+                            &v.src.sentences,
+                            &v.tgt.doc,
+                            &v.tgt.sentences,
+                        ))
+                    },
+                );
+                runs.each(|u| sorter.push(u))?;
+                sorter.finish()
+            })
+            .collect::<Result<_>>()?;
         pipeline::write_outputs(
             p,
             Gathered {
                 input_files,
                 documents,
-                per_pair,
+                units,
                 passages: self.passages,
                 work,
             },

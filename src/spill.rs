@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Lang, ParagraphKind, SegmentedDocument, Sentence};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -60,9 +61,7 @@ struct SpilledSentence<'a> {
     l: Lang,
     c: u32,
     k: ParagraphKind,
-    #[serde(borrow)]
     t: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
     a: std::borrow::Cow<'a, str>,
 }
 
@@ -94,14 +93,11 @@ fn json_err(path: &Path, e: serde_json::Error) -> Error {
 }
 
 /// Writes one document's sentences to its work file as they are segmented.
-pub struct SentenceWriter {
-    path: PathBuf,
-    out: BufWriter<File>,
-}
+pub struct SentenceWriter(LineWriter);
 
 impl SentenceWriter {
     pub fn push(&mut self, s: &Sentence) -> Result<()> {
-        let line = SpilledSentence {
+        self.0.push(&SpilledSentence {
             i: s.index,
             p: s.paragraph,
             s: [s.span.start, s.span.end],
@@ -110,19 +106,11 @@ impl SentenceWriter {
             k: s.kind,
             t: s.text.as_str().into(),
             a: s.align.as_str().into(),
-        };
-        // Serialized first, so a write error (a full disk) is reported as one.
-        let mut bytes = serde_json::to_vec(&line).map_err(|e| json_err(&self.path, e))?;
-        bytes.push(b'\n');
-        self.out.write_all(&bytes).map_err(write_err(&self.path))
+        })
     }
 
     pub fn finish(self) -> Result<()> {
-        let path = self.path;
-        self.out
-            .into_inner()
-            .map_err(|e| Error::write(shown(&path), e.into_error()))?;
-        Ok(())
+        self.0.finish()
     }
 }
 
@@ -150,12 +138,7 @@ impl DocStore {
 
     /// A writer for the sentences of document number `i` (its position in input order).
     pub fn writer(&self, i: usize) -> Result<SentenceWriter> {
-        let path = self.file(i);
-        let f = File::create(&path).map_err(write_err(&path))?;
-        Ok(SentenceWriter {
-            out: BufWriter::with_capacity(1 << 16, f),
-            path,
-        })
+        Ok(SentenceWriter(LineWriter::create(self.file(i))?))
     }
 
     /// Records document number `docs.len()` (its sentences written with `writer`).
@@ -177,16 +160,8 @@ impl DocStore {
 
     /// Calls `f` with every sentence of document `i`, in order, one at a time.
     pub fn each_sentence(&self, i: usize, mut f: impl FnMut(Sentence) -> Result<()>) -> Result<()> {
-        let path = self.file(i);
-        let file = File::open(&path).map_err(read_err(&path))?;
-        let mut r = BufReader::with_capacity(1 << 16, file);
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if r.read_line(&mut line).map_err(read_err(&path))? == 0 {
-                return Ok(());
-            }
-            let s: SpilledSentence = serde_json::from_str(&line).map_err(|e| json_err(&path, e))?;
+        let mut r = LineReader::<SpilledSentence>::open(&self.file(i), None)?;
+        while let Some(s) = r.next()? {
             f(Sentence {
                 index: s.i,
                 paragraph: s.p,
@@ -198,6 +173,7 @@ impl DocStore {
                 align: s.a.into_owned(),
             })?;
         }
+        Ok(())
     }
 
     /// Document `i` whole (for the aligner, which needs a scope's sentences at once).
@@ -291,6 +267,31 @@ impl RunFile {
         Ok(())
     }
 
+    /// Appends `items`, one JSON line each, as the run of `key`.
+    pub fn append_all<T: Serialize>(&self, key: crate::shards::PartKey, items: &[T]) -> Result<()> {
+        let mut bytes = Vec::new();
+        for t in items {
+            serde_json::to_writer(&mut bytes, t).map_err(|e| json_err(&self.path, e))?;
+            bytes.push(b'\n');
+        }
+        self.append(key, &bytes)
+    }
+
+    /// Calls `f` with every line of every run, read as a `T`, in key order (runs of one key in
+    /// the order appended).
+    pub fn each<T: DeserializeOwned>(&self, mut f: impl FnMut(T) -> Result<()>) -> Result<()> {
+        drop(self.reader()?);
+        let mut runs = self.lock().runs.clone();
+        runs.sort_by_key(|r| r.0);
+        for (_, at, len) in runs {
+            let mut r = LineReader::<T>::open(&self.path, Some((at, len)))?;
+            while let Some(t) = r.next()? {
+                f(t)?;
+            }
+        }
+        Ok(())
+    }
+
     fn reader(&self) -> Result<File> {
         self.lock().out.flush().map_err(write_err(&self.path))?;
         File::open(&self.path).map_err(read_err(&self.path))
@@ -314,5 +315,258 @@ impl RunFile {
             }
         }
         Ok(())
+    }
+}
+
+/// Writes values as JSON lines to a work file: the one writer of every spill (sentences,
+/// sorted runs, a pair's exported units).
+pub struct LineWriter {
+    path: PathBuf,
+    out: BufWriter<File>,
+    line: Vec<u8>,
+}
+
+impl LineWriter {
+    pub fn create(path: PathBuf) -> Result<LineWriter> {
+        let f = File::create(&path).map_err(write_err(&path))?;
+        Ok(LineWriter {
+            out: BufWriter::with_capacity(1 << 16, f),
+            path,
+            line: Vec::new(),
+        })
+    }
+
+    pub fn push<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        // Serialized first, so a write error (a full disk) is reported as one.
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, v).map_err(|e| json_err(&self.path, e))?;
+        self.line.push(b'\n');
+        self.out.write_all(&self.line).map_err(write_err(&self.path))
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let path = self.path;
+        self.out
+            .into_inner()
+            .map_err(|e| Error::write(shown(&path), e.into_error()))?;
+        Ok(())
+    }
+}
+
+/// Reads back what a `LineWriter` wrote (or a `RunFile` run): the one reader of every spill.
+pub struct LineReader<T> {
+    path: PathBuf,
+    r: BufReader<std::io::Take<File>>,
+    line: String,
+    item: std::marker::PhantomData<T>,
+}
+
+impl<T: DeserializeOwned> LineReader<T> {
+    /// The lines of `path`, or of its bytes `at .. at + len`.
+    pub fn open(path: &Path, range: Option<(u64, u64)>) -> Result<LineReader<T>> {
+        let mut f = File::open(path).map_err(read_err(path))?;
+        let (at, len) = range.unwrap_or((0, u64::MAX));
+        f.seek(SeekFrom::Start(at)).map_err(read_err(path))?;
+        Ok(LineReader {
+            path: path.to_path_buf(),
+            r: BufReader::with_capacity(1 << 16, f.take(len)),
+            line: String::new(),
+            item: std::marker::PhantomData,
+        })
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Option<T>> {
+        self.line.clear();
+        if self.r.read_line(&mut self.line).map_err(read_err(&self.path))? == 0 {
+            return Ok(None);
+        }
+        serde_json::from_str(&self.line)
+            .map(Some)
+            .map_err(|e| json_err(&self.path, e))
+    }
+}
+
+/// A 64-bit hash of a value (SipHash with fixed keys): what the merge keeps of a unit's texts
+/// or of a unit side's place instead of the strings (two different values share one with odds
+/// of about n²/2⁶⁵ for n values: 3·10⁻⁸ for a million).
+pub fn hash64<H: std::hash::Hash + ?Sized>(v: &H) -> u64 {
+    use std::hash::Hasher;
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// About how many bytes a value takes in memory: what a `Sorter` counts against its budget.
+pub trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+/// At most this many runs are merged at once (one open file and read buffer each).
+const FAN_IN: usize = 32;
+
+/// A stable sort of any number of values in bounded memory: values are held up to `budget`
+/// bytes (`Weigh`), then sorted and written to the work folder as a run; `finish` merges the
+/// runs (`FAN_IN` at a time, ties to the earlier run, so the order is exactly that of a stable
+/// sort of everything pushed, in push order). Under the budget nothing is written.
+pub struct Sorter<T> {
+    dir: PathBuf,
+    budget: usize,
+    order: fn(&T, &T) -> std::cmp::Ordering,
+    held: Vec<T>,
+    held_bytes: usize,
+    runs: Vec<PathBuf>,
+    made: usize,
+}
+
+/// What a `Sorter` gives back: the values in order, held or in one file, to be read any
+/// number of times.
+pub enum Sorted<T> {
+    Held(Vec<T>),
+    File(PathBuf),
+}
+
+/// Reads a `Sorted` once, in order.
+pub enum SortedReader<'a, T> {
+    Held(std::slice::Iter<'a, T>),
+    File(LineReader<T>),
+}
+
+impl<T: DeserializeOwned + Clone> SortedReader<'_, T> {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Option<T>> {
+        match self {
+            SortedReader::Held(it) => Ok(it.next().cloned()),
+            SortedReader::File(r) => r.next(),
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Clone> Sorted<T> {
+    pub fn reader(&self) -> Result<SortedReader<'_, T>> {
+        Ok(match self {
+            Sorted::Held(v) => SortedReader::Held(v.iter()),
+            Sorted::File(p) => SortedReader::File(LineReader::open(p, None)?),
+        })
+    }
+
+    /// Calls `f` with every value, in order.
+    pub fn each(&self, mut f: impl FnMut(T) -> Result<()>) -> Result<()> {
+        let mut r = self.reader()?;
+        while let Some(t) = r.next()? {
+            f(t)?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: Serialize + DeserializeOwned + Clone + Weigh> Sorter<T> {
+    /// A sorter spilling into folder `dir` (made when first needed) once it holds `budget`
+    /// bytes (`usize::MAX`: never).
+    pub fn new(dir: PathBuf, budget: usize, order: fn(&T, &T) -> std::cmp::Ordering) -> Self {
+        Sorter {
+            dir,
+            budget: budget.max(1),
+            order,
+            held: Vec::new(),
+            held_bytes: 0,
+            runs: Vec::new(),
+            made: 0,
+        }
+    }
+
+    pub fn push(&mut self, item: T) -> Result<()> {
+        self.held_bytes += item.weight();
+        self.held.push(item);
+        if self.held_bytes >= self.budget {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn next_run(&mut self) -> Result<PathBuf> {
+        if self.made == 0 {
+            std::fs::create_dir_all(&self.dir).map_err(write_err(&self.dir))?;
+        }
+        self.made += 1;
+        Ok(self.dir.join(format!("run-{:06}.jsonl", self.made)))
+    }
+
+    fn spill(&mut self) -> Result<()> {
+        let order = self.order;
+        self.held.sort_by(order);
+        let path = self.next_run()?;
+        let mut w = LineWriter::create(path.clone())?;
+        for t in self.held.drain(..) {
+            w.push(&t)?;
+        }
+        w.finish()?;
+        self.held_bytes = 0;
+        self.runs.push(path);
+        Ok(())
+    }
+
+    /// Merges `runs` (in order) into one new run; ties go to the earlier run.
+    fn merge(&mut self, runs: &[PathBuf]) -> Result<PathBuf> {
+        let mut readers = runs
+            .iter()
+            .map(|p| LineReader::<T>::open(p, None))
+            .collect::<Result<Vec<_>>>()?;
+        let mut heads = readers
+            .iter_mut()
+            .map(LineReader::next)
+            .collect::<Result<Vec<_>>>()?;
+        let path = self.next_run()?;
+        let mut w = LineWriter::create(path.clone())?;
+        loop {
+            let mut best: Option<usize> = None;
+            for (i, h) in heads.iter().enumerate() {
+                let Some(h) = h else { continue };
+                match best {
+                    Some(b) if (self.order)(h, heads[b].as_ref().unwrap_or(h)).is_ge() => {}
+                    _ => best = Some(i),
+                }
+            }
+            let Some(b) = best else { break };
+            if let Some(t) = heads[b].take() {
+                w.push(&t)?;
+            }
+            heads[b] = readers[b].next()?;
+        }
+        w.finish()?;
+        for p in runs {
+            let _ = std::fs::remove_file(p);
+        }
+        Ok(path)
+    }
+
+    pub fn finish(mut self) -> Result<Sorted<T>> {
+        if self.runs.is_empty() {
+            let order = self.order;
+            self.held.sort_by(order);
+            return Ok(Sorted::Held(self.held));
+        }
+        if !self.held.is_empty() {
+            self.spill()?;
+        }
+        while self.runs.len() > 1 {
+            let runs = std::mem::take(&mut self.runs);
+            for chunk in runs.chunks(FAN_IN) {
+                let merged = match chunk {
+                    [one] => one.clone(),
+                    _ => self.merge(chunk)?,
+                };
+                self.runs.push(merged);
+            }
+        }
+        Ok(Sorted::File(self.runs.remove(0)))
+    }
+}
+
+impl Weigh for crate::model::TranslationUnit {
+    fn weight(&self) -> usize {
+        let side = |s: &crate::model::UnitSide| 48 + s.text.len() + s.doc.len() + 8 * s.sentences.len();
+        96 + side(&self.src) + side(&self.tgt) + self.bead.len()
     }
 }

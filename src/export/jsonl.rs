@@ -118,12 +118,17 @@ impl From<&TranslationUnit> for JsonlUnit {
 pub fn write_jsonl_units(units: &[JsonlUnit]) -> String {
     let mut out = String::new();
     for u in units {
-        if let Ok(line) = serde_json::to_string(u) {
-            out.push_str(&line);
-            out.push('\n');
-        }
+        jsonl_line(&mut out, u);
     }
     out
+}
+
+/// One unit's JSON line.
+pub fn jsonl_line(out: &mut String, u: &JsonlUnit) {
+    if let Ok(line) = serde_json::to_string(u) {
+        out.push_str(&line);
+        out.push('\n');
+    }
 }
 
 /// JSONL for aligner units, without filters or dedup, skipping units with an empty side.

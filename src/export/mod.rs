@@ -16,10 +16,11 @@ pub mod validate;
 pub use config::{ExportConfig, Format, LangCodes, OverLong, TmxProfile};
 pub use jsonl::{read_jsonl, write_jsonl, write_jsonl_units, JsonlUnit, Provenance};
 pub use tmx::{write_tmx, write_tmx_units, TmxOptions};
-pub use units::{build_units, build_units_with, UnitCounts};
+pub use units::{build_units, UnitBuilder, UnitCounts};
 
 use crate::error::Result;
 use crate::fsutil::StagedFiles;
+use crate::spill::{LineReader, LineWriter};
 use crate::model::{Lang, TranslationUnit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -70,7 +71,15 @@ pub struct ExportInput<'a> {
     pub confidences: &'a dyn Fn(&str) -> Option<Vec<f32>>,
     /// Input files, for the default `creationdate` (their newest modification time).
     pub input_files: &'a [PathBuf],
-    pub per_pair: &'a [((Lang, Lang), Vec<TranslationUnit>)],
+    /// The language pairs, in the pipeline's order.
+    pub pairs: &'a [(Lang, Lang)],
+    /// Hands pair `i`'s units (after triangles and the score filter) to `f`, one at a time, in
+    /// the aligner's order.
+    pub units: &'a dyn Fn(usize, &mut dyn FnMut(TranslationUnit) -> Result<()>) -> Result<()>,
+    /// The run's work folder: a pair's exported units wait there while each format is
+    /// written, and dedup spills there past `spill_bytes`.
+    pub work: &'a Path,
+    pub spill_bytes: usize,
 }
 
 pub fn pair_name(a: Lang, b: Lang) -> String {
@@ -81,10 +90,38 @@ pub fn pair_name(a: Lang, b: Lang) -> String {
 pub fn histogram(scores: impl Iterator<Item = f64>) -> Vec<usize> {
     let mut h = vec![0; 10];
     for s in scores {
-        let i = ((s.clamp(0.0, 1.0) * 10.0).floor() as usize).min(9);
-        h[i] += 1;
+        h[score_bin(s)] += 1;
     }
     h
+}
+
+/// The bin of `histogram` a score falls in.
+pub fn score_bin(s: f64) -> usize {
+    ((s.clamp(0.0, 1.0) * 10.0).floor() as usize).min(9)
+}
+
+/// Stages `path` as `head`, then `row` for every exported unit in the work file `units` (read
+/// back one at a time), then `tail`: how every per-unit format of a pair is written.
+fn stage_units(
+    staged: &mut StagedFiles,
+    path: &Path,
+    units: &Path,
+    head: &str,
+    row: &dyn Fn(&mut String, &JsonlUnit),
+    tail: &str,
+) -> Result<()> {
+    let other = |e: crate::error::Error| std::io::Error::other(e.to_string());
+    staged.stage_with(path, |w| {
+        w.write_all(head.as_bytes())?;
+        let mut r = LineReader::<JsonlUnit>::open(units, None).map_err(other)?;
+        let mut buf = String::new();
+        while let Some(u) = r.next().map_err(other)? {
+            buf.clear();
+            row(&mut buf, &u);
+            w.write_all(buf.as_bytes())?;
+        }
+        w.write_all(tail.as_bytes())
+    })
 }
 
 /// Writes every export file for a run into `staged` (committed by the caller together with
@@ -101,11 +138,6 @@ pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<Export
         ..Default::default()
     };
     let out = input.output;
-    let mut stage = |name: String, bytes: &[u8], files: &mut Vec<String>| -> Result<()> {
-        staged.stage(&out.join(&name), bytes)?;
-        files.push(name);
-        Ok(())
-    };
     // A few documents' confidences at a time: units come sorted by source document.
     let mut cache: Vec<(String, std::rc::Rc<Vec<f32>>)> = Vec::new();
     let mut confidences = |doc: &str| -> Option<std::rc::Rc<Vec<f32>>> {
@@ -119,56 +151,58 @@ pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<Export
         cache.push((doc.to_string(), c.clone()));
         Some(c)
     };
-    for ((a, b), raw) in input.per_pair {
-        let pair = pair_name(*a, *b);
-        let (units, counts) = build_units_with(raw, &mut confidences, cfg);
+    for (pi, &(a, b)) in input.pairs.iter().enumerate() {
+        let pair = pair_name(a, b);
+        let dedup = input.work.join(format!("dedup-{pair}"));
+        let mut builder = units::UnitBuilder::new(cfg, dedup, input.spill_bytes);
+        (input.units)(pi, &mut |u| builder.push(&u, &mut confidences))?;
+        let exported = input.work.join(format!("export-{pair}.jsonl"));
+        let mut w = LineWriter::create(exported.clone())?;
+        let mut hist = vec![0; 10];
+        let counts = builder.finish(&mut |u| {
+            hist[score_bin(u.score)] += 1;
+            w.push(&u)
+        })?;
+        w.finish()?;
         let mut files = Vec::new();
+        let mut stage = |name: String, head: &str, row: &dyn Fn(&mut String, &JsonlUnit), tail| {
+            stage_units(staged, &out.join(&name), &exported, head, row, tail)?;
+            files.push(name);
+            Result::Ok(())
+        };
         if input.formats.contains(&Format::Tmx) {
             let opts = TmxOptions {
-                src_lang: *a,
-                tgt_lang: *b,
+                src_lang: a,
+                tgt_lang: b,
                 origin: input.name,
                 flag_below: cfg.flag_below,
                 profile: cfg.profile,
                 lang_codes: cfg.lang_codes(),
                 creation_date: creation_date.clone(),
             };
-            stage(
-                format!("{pair}.tmx"),
-                write_tmx_units(&units, &opts).as_bytes(),
-                &mut files,
-            )?;
+            let row = |o: &mut String, u: &JsonlUnit| tmx::tmx_unit(o, u, &opts);
+            stage(format!("{pair}.tmx"), &tmx::tmx_head(&opts), &row, tmx::TMX_TAIL)?;
         }
         if input.formats.contains(&Format::Jsonl) {
-            stage(
-                format!("{pair}.jsonl"),
-                write_jsonl_units(&units).as_bytes(),
-                &mut files,
-            )?;
+            stage(format!("{pair}.jsonl"), "", &jsonl::jsonl_line, "")?;
         }
         if input.formats.contains(&Format::Moses) {
-            let (s, t) = nlp::moses(&units);
-            stage(format!("{pair}.{}", a.code()), s.as_bytes(), &mut files)?;
-            stage(format!("{pair}.{}", b.code()), t.as_bytes(), &mut files)?;
+            let src = |o: &mut String, u: &JsonlUnit| nlp::moses_line(o, &u.src);
+            let tgt = |o: &mut String, u: &JsonlUnit| nlp::moses_line(o, &u.tgt);
+            stage(format!("{pair}.{}", a.code()), "", &src, "")?;
+            stage(format!("{pair}.{}", b.code()), "", &tgt, "")?;
         }
         if input.formats.contains(&Format::Tsv) {
-            stage(
-                format!("{pair}.tsv"),
-                nlp::tsv(&units).as_bytes(),
-                &mut files,
-            )?;
+            stage(format!("{pair}.tsv"), &nlp::tsv_head(), &nlp::tsv_row, "")?;
         }
-        let hist = histogram(units.iter().map(|u| u.score));
-        stage(
-            format!("{pair}.scores.svg"),
-            report::score_chart(&pair, &hist).as_bytes(),
-            &mut files,
-        )?;
+        let chart = format!("{pair}.scores.svg");
+        staged.stage(&out.join(&chart), report::score_chart(&pair, &hist).as_bytes())?;
+        files.push(chart);
         report.files.extend(files.iter().cloned());
         report.pairs.insert(
             pair,
             PairReport {
-                units: units.len(),
+                units: counts.written,
                 counts,
                 histogram: hist,
                 files,

@@ -15,12 +15,16 @@ fn one_line(s: &str) -> String {
 pub fn moses(units: &[JsonlUnit]) -> (String, String) {
     let (mut s, mut t) = (String::new(), String::new());
     for u in units {
-        s.push_str(&one_line(&u.src));
-        s.push('\n');
-        t.push_str(&one_line(&u.tgt));
-        t.push('\n');
+        moses_line(&mut s, &u.src);
+        moses_line(&mut t, &u.tgt);
     }
     (s, t)
+}
+
+/// One line of a Moses file: one side of a unit.
+pub fn moses_line(out: &mut String, text: &str) {
+    out.push_str(&one_line(text));
+    out.push('\n');
 }
 
 pub const TSV_HEADER: [&str; 12] = [
@@ -59,42 +63,51 @@ fn join(ix: &[usize]) -> String {
 /// TSV with a header row; `duplicates` holds the merged sources as
 /// `doc#sentences=doc#sentences` separated by `;`.
 pub fn tsv(units: &[JsonlUnit]) -> String {
-    let mut out = TSV_HEADER.join("\t");
-    out.push_str("\tduplicates\n");
+    let mut out = tsv_head();
     for u in units {
-        let dups = u
-            .duplicates
-            .iter()
-            .map(|d| {
-                format!(
-                    "{}#{}={}#{}",
-                    d.src_doc,
-                    join(&d.src_sentences),
-                    d.tgt_doc,
-                    join(&d.tgt_sentences)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(";");
-        let row = [
-            u.id.clone(),
-            u.src_lang.code().to_string(),
-            u.tgt_lang.code().to_string(),
-            u.src.clone(),
-            u.tgt.clone(),
-            format!("{:.4}", u.score),
-            unit_type_name(u.unit_type).to_string(),
-            u.bead.clone(),
-            u.src_doc.clone(),
-            join(&u.src_sentences),
-            u.tgt_doc.clone(),
-            join(&u.tgt_sentences),
-            dups,
-        ];
-        out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join("\t"));
-        out.push('\n');
+        tsv_row(&mut out, u);
     }
     out
+}
+
+/// The TSV file's header row.
+pub fn tsv_head() -> String {
+    TSV_HEADER.join("\t") + "\tduplicates\n"
+}
+
+/// One unit's TSV row.
+pub fn tsv_row(out: &mut String, u: &JsonlUnit) {
+    let dups = u
+        .duplicates
+        .iter()
+        .map(|d| {
+            format!(
+                "{}#{}={}#{}",
+                d.src_doc,
+                join(&d.src_sentences),
+                d.tgt_doc,
+                join(&d.tgt_sentences)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";");
+    let row = [
+        u.id.clone(),
+        u.src_lang.code().to_string(),
+        u.tgt_lang.code().to_string(),
+        u.src.clone(),
+        u.tgt.clone(),
+        format!("{:.4}", u.score),
+        unit_type_name(u.unit_type).to_string(),
+        u.bead.clone(),
+        u.src_doc.clone(),
+        join(&u.src_sentences),
+        u.tgt_doc.clone(),
+        join(&u.tgt_sentences),
+        dups,
+    ];
+    out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join("\t"));
+    out.push('\n');
 }
 
 #[cfg(test)]

@@ -98,6 +98,19 @@ impl Props<'_> {
 /// Renders units as a TMX document. Units with an empty side are skipped (none should reach
 /// here). The source language's `<tuv>` comes first.
 pub fn write_tmx_units(units: &[JsonlUnit], opts: &TmxOptions) -> String {
+    let mut out = tmx_head(opts);
+    for u in units {
+        tmx_unit(&mut out, u, opts);
+    }
+    out.push_str(TMX_TAIL);
+    out
+}
+
+/// What a pair's TMX file ends with.
+pub const TMX_TAIL: &str = "  </body>\n</tmx>\n";
+
+/// A pair's TMX file up to its first unit.
+pub fn tmx_head(opts: &TmxOptions) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n");
@@ -116,83 +129,84 @@ pub fn write_tmx_units(units: &[JsonlUnit], opts: &TmxOptions) -> String {
         opts.profile.name()
     );
     out.push_str("  </header>\n  <body>\n");
+    out
+}
+
+/// One unit's `<tu>` (nothing for a unit with an empty side).
+pub fn tmx_unit(out: &mut String, u: &JsonlUnit, opts: &TmxOptions) {
     let per_unit_dates = matches!(opts.profile, TmxProfile::Trados | TmxProfile::Memoq);
-    for u in units {
-        let (src, tgt) = (escape(u.src.trim()), escape(u.tgt.trim()));
-        if src.is_empty() || tgt.is_empty() {
-            continue;
-        }
-        let mut attrs = format!("tuid=\"{}\"", escape(&u.id));
-        if per_unit_dates {
-            let _ = write!(
-                attrs,
-                " creationdate=\"{}\" creationid=\"tilmash\"",
-                escape(&opts.creation_date)
-            );
-        }
-        if let Some(r) = u.review.as_ref().filter(|r| !r.reviewer.is_empty()) {
-            let _ = write!(attrs, " changeid=\"{}\"", escape(&r.reviewer));
-        }
-        let _ = writeln!(out, "    <tu {attrs}>");
-        let mut p = Props {
-            out: &mut out,
-            trados: opts.profile == TmxProfile::Trados,
-        };
-        p.add("x-score", &format!("{:.4}", u.score), false);
-        p.add("x-type", unit_type_name(u.unit_type), false);
-        p.add("x-bead", &u.bead, false);
-        p.add("x-src-doc", &u.src_doc, false);
-        p.add("x-src-sentences", &join_indices(&u.src_sentences), false);
-        p.add("x-tgt-doc", &u.tgt_doc, false);
-        p.add("x-tgt-sentences", &join_indices(&u.tgt_sentences), false);
-        if u.score < opts.flag_below {
-            p.add("x-flag", "low-confidence", false);
-        }
-        if let Some(s) = &u.split {
-            p.add("x-split", s, false);
-        }
-        for d in &u.duplicates {
-            p.add(
-                "x-duplicate",
-                &format!(
-                    "{}#{} = {}#{} ({}, {:.4})",
-                    d.src_doc,
-                    join_indices(&d.src_sentences),
-                    d.tgt_doc,
-                    join_indices(&d.tgt_sentences),
-                    d.dedup,
-                    d.score
-                ),
-                true,
-            );
-        }
-        match &u.review {
-            None => p.add("x-review", "unreviewed", false),
-            Some(r) => {
-                p.add("x-review", &r.state, false);
-                if !r.reviewer.is_empty() {
-                    p.add("x-reviewer", &r.reviewer, false);
-                }
-                if let Some(o) = &r.original_src {
-                    p.add("x-original-src", o, false);
-                }
-                if let Some(o) = &r.original_tgt {
-                    p.add("x-original-tgt", o, false);
-                }
+    let (src, tgt) = (escape(u.src.trim()), escape(u.tgt.trim()));
+    if src.is_empty() || tgt.is_empty() {
+        return;
+    }
+    let mut attrs = format!("tuid=\"{}\"", escape(&u.id));
+    if per_unit_dates {
+        let _ = write!(
+            attrs,
+            " creationdate=\"{}\" creationid=\"tilmash\"",
+            escape(&opts.creation_date)
+        );
+    }
+    if let Some(r) = u.review.as_ref().filter(|r| !r.reviewer.is_empty()) {
+        let _ = write!(attrs, " changeid=\"{}\"", escape(&r.reviewer));
+    }
+    let _ = writeln!(out, "    <tu {attrs}>");
+    let mut p = Props {
+        out: &mut *out,
+        trados: opts.profile == TmxProfile::Trados,
+    };
+    p.add("x-score", &format!("{:.4}", u.score), false);
+    p.add("x-type", unit_type_name(u.unit_type), false);
+    p.add("x-bead", &u.bead, false);
+    p.add("x-src-doc", &u.src_doc, false);
+    p.add("x-src-sentences", &join_indices(&u.src_sentences), false);
+    p.add("x-tgt-doc", &u.tgt_doc, false);
+    p.add("x-tgt-sentences", &join_indices(&u.tgt_sentences), false);
+    if u.score < opts.flag_below {
+        p.add("x-flag", "low-confidence", false);
+    }
+    if let Some(s) = &u.split {
+        p.add("x-split", s, false);
+    }
+    for d in &u.duplicates {
+        p.add(
+            "x-duplicate",
+            &format!(
+                "{}#{} = {}#{} ({}, {:.4})",
+                d.src_doc,
+                join_indices(&d.src_sentences),
+                d.tgt_doc,
+                join_indices(&d.tgt_sentences),
+                d.dedup,
+                d.score
+            ),
+            true,
+        );
+    }
+    match &u.review {
+        None => p.add("x-review", "unreviewed", false),
+        Some(r) => {
+            p.add("x-review", &r.state, false);
+            if !r.reviewer.is_empty() {
+                p.add("x-reviewer", &r.reviewer, false);
+            }
+            if let Some(o) = &r.original_src {
+                p.add("x-original-src", o, false);
+            }
+            if let Some(o) = &r.original_tgt {
+                p.add("x-original-tgt", o, false);
             }
         }
-        for (lang, text) in [(u.src_lang, &src), (u.tgt_lang, &tgt)] {
-            let _ = writeln!(
-                out,
-                "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
-                opts.lang_codes.tag(lang),
-                text
-            );
-        }
-        out.push_str("    </tu>\n");
     }
-    out.push_str("  </body>\n</tmx>\n");
-    out
+    for (lang, text) in [(u.src_lang, &src), (u.tgt_lang, &tgt)] {
+        let _ = writeln!(
+            out,
+            "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
+            opts.lang_codes.tag(lang),
+            text
+        );
+    }
+    out.push_str("    </tu>\n");
 }
 
 /// Renders aligner units (no filters, no dedup); returns the text and the number of units.

@@ -4,8 +4,10 @@
 
 use super::config::{ExportConfig, OverLong};
 use super::jsonl::{JsonlUnit, Provenance};
+use crate::error::Result;
 use crate::model::{SegmentedDocument, TranslationUnit};
 use crate::normalize::match_key;
+use crate::spill::{hash64, Sorter, Weigh};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -58,7 +60,8 @@ pub fn lang_confidence(
     min
 }
 
-/// Builds the exported units of one pair, in the aligner's order.
+/// Builds the exported units of one pair, in the aligner's order (in memory: for a few
+/// units; a run streams them through `UnitBuilder`).
 pub fn build_units(
     raw: &[TranslationUnit],
     docs: &[SegmentedDocument],
@@ -71,120 +74,192 @@ pub fn build_units(
             (d.id.as_str(), std::rc::Rc::new(c))
         })
         .collect();
-    build_units_with(raw, &mut |doc| by_id.get(doc).cloned(), cfg)
+    let mut out = Vec::new();
+    let mut b = UnitBuilder::new(cfg, std::env::temp_dir(), usize::MAX);
+    let built = raw
+        .iter()
+        .try_for_each(|u| b.push(u, &mut |doc| by_id.get(doc).cloned()))
+        .and_then(|()| {
+            b.finish(&mut |u| {
+                out.push(u);
+                Ok(())
+            })
+        });
+    // Nothing is written to disk under an unlimited budget, so nothing can fail.
+    let counts = built.unwrap_or_default();
+    (out, counts)
 }
 
-/// `build_units` with the documents' sentence confidences looked up by `confidences` (read
-/// only when `cfg.min_lang_confidence` is set).
-pub fn build_units_with(
-    raw: &[TranslationUnit],
-    confidences: &mut dyn FnMut(&str) -> Option<std::rc::Rc<Vec<f32>>>,
-    cfg: &ExportConfig,
-) -> (Vec<JsonlUnit>, UnitCounts) {
-    let mut counts = UnitCounts {
-        aligned: raw.len(),
-        ..Default::default()
-    };
-    let mut kept: Vec<JsonlUnit> = Vec::new();
-    for u in raw {
+/// One unit on its way through dedup: its group (groups numbered in order of their first
+/// unit) and its place in the pair's order.
+#[derive(Clone, Serialize, Deserialize)]
+struct Member {
+    group: u32,
+    seq: u64,
+    unit: JsonlUnit,
+}
+
+impl Weigh for Member {
+    fn weight(&self) -> usize {
+        let u = &self.unit;
+        160 + u.src.len() + u.tgt.len() + 2 * (u.src_doc.len() + u.tgt_doc.len())
+    }
+}
+
+/// The export's units of one pair, built from the aligner's units streamed in order: the
+/// filters unit by unit; dedup in two steps (each unit gets the number of its group from
+/// 64-bit hashes of its texts, exact and after the align normalization, about 50 bytes per
+/// distinct unit; then the units, sorted by group in bounded memory, come back a group at a
+/// time, so the best of a group is written at the place of its first unit with every other as
+/// provenance); then over-long splitting.
+pub struct UnitBuilder<'a> {
+    cfg: &'a ExportConfig,
+    counts: UnitCounts,
+    exact: HashMap<u64, u32>,
+    normalized: HashMap<u64, u32>,
+    groups: u32,
+    members: Sorter<Member>,
+}
+
+impl<'a> UnitBuilder<'a> {
+    /// Dedup spills into `dir` once it holds `budget` bytes of units.
+    pub fn new(cfg: &'a ExportConfig, dir: std::path::PathBuf, budget: usize) -> Self {
+        UnitBuilder {
+            cfg,
+            counts: UnitCounts::default(),
+            exact: HashMap::new(),
+            normalized: HashMap::new(),
+            groups: 0,
+            members: Sorter::new(dir, budget, |a, b| (a.group, a.seq).cmp(&(b.group, b.seq))),
+        }
+    }
+
+    /// The next aligner unit of the pair (`confidences` is asked only when
+    /// `min_lang_confidence` is set).
+    pub fn push(
+        &mut self,
+        u: &TranslationUnit,
+        confidences: &mut dyn FnMut(&str) -> Option<std::rc::Rc<Vec<f32>>>,
+    ) -> Result<()> {
+        let (cfg, counts) = (self.cfg, &mut self.counts);
+        counts.aligned += 1;
         let j = JsonlUnit::from(u);
         if j.src.is_empty() || j.tgt.is_empty() {
             counts.empty += 1;
-            continue;
+            return Ok(());
         }
         if j.score < cfg.min_score {
             counts.below_min_score += 1;
-            continue;
+            return Ok(());
         }
         if cfg.max_length_ratio > 0.0 {
             let (a, b) = (chars(&j.src) as f64, chars(&j.tgt) as f64);
             if a.max(b) > cfg.max_length_ratio * a.min(b) {
                 counts.length_ratio += 1;
-                continue;
+                return Ok(());
             }
         }
         if cfg.min_lang_confidence > 0.0
             && lang_confidence(u, confidences) < cfg.min_lang_confidence
         {
             counts.lang_confidence += 1;
-            continue;
+            return Ok(());
         }
-        kept.push(j);
+        let seq = counts.aligned as u64;
+        let group = if cfg.dedup {
+            let ek = hash64(&(&j.src, &j.tgt));
+            let (ns, nt) = (match_key(&j.src), match_key(&j.tgt));
+            let nk = hash64(&(&ns, &nt));
+            if let Some(&g) = self.exact.get(&ek) {
+                counts.duplicates_exact += 1;
+                g
+            } else if let Some(&g) = self.normalized.get(&nk).filter(|_| !ns.is_empty()) {
+                counts.duplicates_normalized += 1;
+                self.exact.insert(ek, g);
+                g
+            } else {
+                let g = self.groups;
+                self.groups += 1;
+                self.exact.insert(ek, g);
+                self.normalized.insert(nk, g);
+                g
+            }
+        } else {
+            // Every unit its own group: the order stays the pair's.
+            counts.aligned as u32
+        };
+        self.members.push(Member { group, seq, unit: j })
     }
-    if cfg.dedup {
-        kept = dedup(kept, &mut counts);
-    }
-    if let Some(limit) = cfg.max_segment_chars() {
-        let mut out = Vec::with_capacity(kept.len());
-        for u in kept {
+
+    /// Hands every exported unit to `emit`, in order, and returns the counts.
+    pub fn finish(self, emit: &mut dyn FnMut(JsonlUnit) -> Result<()>) -> Result<UnitCounts> {
+        let mut counts = self.counts;
+        let cfg = self.cfg;
+        let mut emit_unit = |u: JsonlUnit, counts: &mut UnitCounts| -> Result<()> {
+            let Some(limit) = cfg.max_segment_chars() else {
+                counts.written += 1;
+                return emit(u);
+            };
             if chars(&u.src) <= limit && chars(&u.tgt) <= limit {
-                out.push(u);
-                continue;
+                counts.written += 1;
+                return emit(u);
             }
             match (cfg.over_long, split_unit(&u, limit)) {
                 (OverLong::Split, Some(pieces)) => {
                     counts.over_long_split += 1;
                     counts.over_long_pieces += pieces.len();
-                    out.extend(pieces);
+                    counts.written += pieces.len();
+                    pieces.into_iter().try_for_each(&mut *emit)
                 }
-                _ => counts.over_long_skipped += 1,
+                _ => {
+                    counts.over_long_skipped += 1;
+                    Ok(())
+                }
             }
+        };
+        let sorted = self.members.finish()?;
+        let mut group: Vec<JsonlUnit> = Vec::new();
+        let mut current = None;
+        sorted.each(|m| {
+            if current != Some(m.group) {
+                if let Some(u) = merge_duplicates(std::mem::take(&mut group)) {
+                    emit_unit(u, &mut counts)?;
+                }
+            }
+            current = Some(m.group);
+            group.push(m.unit);
+            Ok(())
+        })?;
+        if let Some(u) = merge_duplicates(group) {
+            emit_unit(u, &mut counts)?;
         }
-        kept = out;
+        Ok(counts)
     }
-    counts.written = kept.len();
-    (kept, counts)
 }
 
-/// Merges units with the same texts, first exactly, then after the align normalization
-/// (`match_key`: case, punctuation and typography folded). The best-scoring unit of a group is
-/// kept at its place; the others become its `duplicates`.
-fn dedup(units: Vec<JsonlUnit>, counts: &mut UnitCounts) -> Vec<JsonlUnit> {
-    let mut groups: Vec<Vec<JsonlUnit>> = Vec::new();
-    let mut exact: HashMap<(String, String), usize> = HashMap::new();
-    let mut normalized: HashMap<(String, String), usize> = HashMap::new();
-    for u in units {
-        let ek = (u.src.clone(), u.tgt.clone());
-        let nk = (match_key(&u.src), match_key(&u.tgt));
-        if let Some(&g) = exact.get(&ek) {
-            counts.duplicates_exact += 1;
-            groups[g].push(u);
-        } else if let Some(&g) = normalized.get(&nk).filter(|_| !nk.0.is_empty()) {
-            counts.duplicates_normalized += 1;
-            exact.insert(ek, g);
-            groups[g].push(u);
+/// One group of units with the same texts (in the pair's order): the best-scoring (the earlier
+/// on ties) with the others as its `duplicates`.
+fn merge_duplicates(mut g: Vec<JsonlUnit>) -> Option<JsonlUnit> {
+    // Best score first; on ties, the earlier unit (stable sort).
+    g.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut it = g.into_iter();
+    let mut keep = it.next()?;
+    for d in it {
+        let how = if d.src == keep.src && d.tgt == keep.tgt {
+            "exact"
         } else {
-            let g = groups.len();
-            exact.insert(ek, g);
-            normalized.insert(nk, g);
-            groups.push(vec![u]);
-        }
+            "normalized"
+        };
+        keep.duplicates.push(Provenance {
+            src_doc: d.src_doc,
+            src_sentences: d.src_sentences,
+            tgt_doc: d.tgt_doc,
+            tgt_sentences: d.tgt_sentences,
+            score: d.score,
+            dedup: how.to_string(),
+        });
     }
-    groups
-        .into_iter()
-        .map(|mut g| {
-            // Best score first; on ties, the earlier unit (stable sort).
-            g.sort_by(|a, b| b.score.total_cmp(&a.score));
-            let mut it = g.into_iter();
-            let mut keep = it.next().expect("groups are never empty");
-            for d in it {
-                let how = if d.src == keep.src && d.tgt == keep.tgt {
-                    "exact"
-                } else {
-                    "normalized"
-                };
-                keep.duplicates.push(Provenance {
-                    src_doc: d.src_doc,
-                    src_sentences: d.src_sentences,
-                    tgt_doc: d.tgt_doc,
-                    tgt_sentences: d.tgt_sentences,
-                    score: d.score,
-                    dedup: how.to_string(),
-                });
-            }
-            keep
-        })
-        .collect()
+    Some(keep)
 }
 
 /// Where a text may be cut, after position `i` (a char index just past a space), and how good
