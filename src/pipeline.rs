@@ -787,7 +787,7 @@ pub struct Summary {
 /// just their documents from there, and their passage lines go back to the work folder as
 /// soon as they are rendered. Each document is read and segmented once, not once per pair.
 pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
-    use crate::shards::{align_groups, compute_shard, AlignSink, ShardKind};
+    use crate::shards::{align_group, align_groups, AlignSink, ShardKind};
     use crate::spill::{DocMeta, DocStore};
     let mut timings = BTreeMap::new();
     let clock = Instant::now();
@@ -834,30 +834,15 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
         store.push(m);
     }
     let sink = AlignSink::new(p, work.path())?;
+    let from_store = |d: &crate::shards::DocRef, f: &mut dyn FnMut(Sentence) -> Result<()>| {
+        store.each_sentence(store.index(&d.id)?, f)
+    };
     align_groups(&plan)
         .par_iter()
         .enumerate()
         .try_for_each(|(k, group)| -> Result<()> {
-            let text: usize = group[0]
-                .documents
-                .iter()
-                .map(|d| Ok(store.docs[store.index(&d.id)?].text_bytes))
-                .sum::<Result<usize>>()?;
-            let budget = p.config.scale.max_scope_bytes();
-            if budget > 0 && text >= budget {
-                crate::shards::align_in_parts(p, k, group, &store, &sink)?;
-                pb.inc(group.len() as u64);
-                return Ok(());
-            }
-            let docs = store.load_shard(group[0])?;
-            // One pair at a time: the aligner parallelizes inside a pair, and pairs side by
-            // side would each hold their working memory (with one corpus-wide scope, the
-            // largest part of a run's memory).
-            for shard in group {
-                let out = compute_shard(p, shard, Some(&docs))?;
-                sink.add((k, 0), shard, out, &docs)?;
-                pb.inc(1);
-            }
+            align_group(p, k, group, &from_store, &sink)?;
+            pb.inc(group.len() as u64);
             Ok(())
         })?;
     pb.finish_and_clear();

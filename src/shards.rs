@@ -42,7 +42,8 @@ use std::path::{Path, PathBuf};
 
 /// Version of the plan and fragment formats.
 /// 2: passage links in align fragments without their texts (rendered at merge).
-pub const FORMAT: u32 = 2;
+/// 3: align fragments in parts (`Record::Part`), so merge renders one part at a time.
+pub const FORMAT: u32 = 3;
 
 /// Measured on the bundled corpus, one core (see README, "Running at scale"): bytes of input
 /// per second for ingest → segment, and for aligning one language pair (segmenting included).
@@ -442,6 +443,9 @@ enum Record {
         document: SegmentedDocument,
         warnings: Vec<String>,
     },
+    /// Part `n` of an align shard's scopes (see `each_part`) begins: its units and passage
+    /// links follow.
+    Part(usize),
     /// An aligned unit (before triangles and the score filter).
     Unit(TranslationUnit),
     /// A passage link as a serialized `PassageRecord` (no texts: merge renders them from the
@@ -461,6 +465,7 @@ enum RecordOut<'a> {
         document: &'a SegmentedDocument,
         warnings: &'a [String],
     },
+    Part(usize),
     Unit(&'a TranslationUnit),
     Passage(&'a str),
 }
@@ -486,9 +491,14 @@ fn lang_pair(pair: &str) -> Option<(Lang, Lang)> {
     Some((Lang::parse_working(a)?, Lang::parse_working(b)?))
 }
 
-/// Works one shard and returns its fragment (JSONL text). Checks first that every document is
-/// still the one planned.
-pub fn work_shard(p: &Pipeline, shard: &Shard) -> std::result::Result<String, ShardError> {
+/// Works one shard into its fragment file `path` (written atomically, streamed: an align
+/// shard part by part) and returns the fragment's size and hash. Checks first that every
+/// document is still the one planned.
+pub fn work_shard(
+    p: &Pipeline,
+    shard: &Shard,
+    path: &Path,
+) -> std::result::Result<(u64, String), ShardError> {
     let changed: Vec<String> = shard
         .documents
         .par_iter()
@@ -511,144 +521,187 @@ pub fn work_shard(p: &Pipeline, shard: &Shard) -> std::result::Result<String, Sh
             retryable: false,
         });
     }
-    let output = compute_shard(p, shard, None)?;
-    Ok(fragment_text(shard, &output)?)
-}
-
-/// What one shard yields, before it is written as a fragment (or handed on in memory by
-/// `pipeline::run`).
-pub enum ShardOutput {
-    /// Segmented documents in input order, each with the warnings its reading raised.
-    Segment(Vec<(SegmentedDocument, Vec<String>)>),
-    /// Units (before triangles and the score filter) and passage links (serialized
-    /// `PassageRecord`s, without texts) of a pair.
-    Align {
-        units: Vec<TranslationUnit>,
-        passages: Vec<String>,
-    },
-}
-
-/// Works one shard. An align shard segments its scopes' documents itself, unless `segmented`
-/// holds every planned document already (in the segment shards' order, as `pipeline::run`
-/// has them): the same function on the same files, so the same sentences either way.
-pub fn compute_shard(
-    p: &Pipeline,
-    shard: &Shard,
-    segmented: Option<&[SegmentedDocument]>,
-) -> Result<ShardOutput> {
-    let files = |docs: &[&DocRef]| -> Vec<(PathBuf, String)> {
-        docs.iter()
-            .map(|d| (d.path.clone(), d.id.clone()))
-            .collect()
-    };
-    match shard.kind {
-        ShardKind::Segment => {
-            let docs: Vec<&DocRef> = shard.documents.iter().collect();
-            Ok(ShardOutput::Segment(pipeline::prepare_documents(
-                &files(&docs),
-                p.encoding,
-                &p.config,
-            )?))
-        }
-        ShardKind::Align => {
-            let pair = shard.pair.as_deref().unwrap_or("");
-            let (a, b) = lang_pair(pair).ok_or_else(|| Error::Invalid {
-                path: PathBuf::from(&shard.id),
-                why: format!("bad language pair \"{pair}\"; make the plan again"),
-            })?;
-            let (mut units, mut passages) = (Vec::new(), Vec::new());
-            for scope in &shard.scopes {
-                let docs: Vec<&DocRef> = shard
-                    .documents
-                    .iter()
-                    .filter(|d| pipeline::scope_of(&d.path, p.config.scale.match_within) == *scope)
-                    .collect();
-                let owned: Vec<SegmentedDocument>;
-                let scope_docs: &[SegmentedDocument] = match segmented {
-                    // The whole corpus is one scope (the default): borrow, do not copy.
-                    Some(all)
-                        if all.len() == docs.len()
-                            && all.iter().zip(&docs).all(|(s, d)| s.id == d.id) =>
-                    {
-                        all
-                    }
-                    Some(all) => {
-                        let at: std::collections::HashMap<&str, &SegmentedDocument> =
-                            all.iter().map(|s| (s.id.as_str(), s)).collect();
-                        owned = docs
-                            .iter()
-                            .map(|d| {
-                                at.get(d.id.as_str()).map(|s| (*s).clone()).ok_or_else(|| {
-                                    Error::Invalid {
-                                        path: PathBuf::from(&d.id),
-                                        why: format!("not segmented before shard {}", shard.id),
-                                    }
-                                })
-                            })
-                            .collect::<Result<_>>()?;
-                        &owned
-                    }
-                    None => {
-                        owned = pipeline::prepare_documents(&files(&docs), p.encoding, &p.config)?
-                            .into_iter()
-                            .map(|(d, _)| d)
-                            .collect();
-                        &owned
-                    }
-                };
-                let budget = p.config.scale.max_scope_bytes();
-                let text: usize = scope_docs
-                    .iter()
-                    .flat_map(|d| &d.sentences)
-                    .map(|s| s.text.len())
-                    .sum();
-                let mut add = |part: &[SegmentedDocument]| -> Result<()> {
-                    let ShardOutput::Align {
-                        units: u,
-                        passages: l,
-                    } = align_part(p, a, b, part)?
-                    else {
-                        return Ok(());
-                    };
-                    units.extend(u);
-                    passages.extend(l);
-                    Ok(())
-                };
-                if budget == 0 || text < budget {
-                    add(scope_docs)?;
-                } else {
-                    let mut parts = ScopeParts::new(budget);
-                    for d in scope_docs {
-                        parts.start(d);
-                        for s in &d.sentences {
-                            if let Some(part) = parts.push(s.clone()) {
-                                add(&part)?;
-                            }
-                        }
-                    }
-                    add(&parts.finish())?;
-                }
+    let mut staged = crate::fsutil::StagedFiles::new();
+    // An error of the shard itself (bad input) keeps its kind through the staging writer.
+    let mut failed = None;
+    let mut written = (0, String::new());
+    let staging = staged.stage_with(path, |w| {
+        let mut out = FragmentOut {
+            w,
+            hash: Fnv64::default(),
+            bytes: 0,
+        };
+        match write_fragment(p, shard, &mut out) {
+            Ok(()) => {
+                written = (out.bytes, out.hash.hex());
+                Ok(())
             }
-            Ok(ShardOutput::Align { units, passages })
+            Err(e) => {
+                let io = std::io::Error::other(e.to_string());
+                failed = Some(e);
+                Err(io)
+            }
         }
+    });
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    staging?;
+    staged.commit()?;
+    Ok(written)
+}
+
+/// A fragment as it is written: its size and hash kept up to date.
+struct FragmentOut<'a> {
+    w: &'a mut dyn std::io::Write,
+    hash: Fnv64,
+    bytes: u64,
+}
+
+impl FragmentOut<'_> {
+    fn record(&mut self, r: &RecordOut) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(r)?;
+        line.push(b'\n');
+        self.hash.update(&line);
+        self.bytes += line.len() as u64;
+        self.w.write_all(&line)
     }
 }
 
-/// Aligns pair `a`-`b` over `docs` (one scope, or one part of one): its units and passage
-/// links (serialized `PassageRecord`s, without texts).
+/// A shard's fragment: a header line, then one record per line; an align shard's units and
+/// passage links part by part, each part aligned as soon as its sentences are segmented.
+fn write_fragment(p: &Pipeline, shard: &Shard, out: &mut FragmentOut) -> Result<()> {
+    let io = |e: std::io::Error| Error::Write {
+        path: PathBuf::from(format!("fragments/{}.jsonl", shard.id)),
+        source: e,
+    };
+    out.record(&RecordOut::Header {
+        shard: &shard.id,
+        fingerprint: &shard.fingerprint,
+    })
+    .map_err(io)?;
+    match shard.kind {
+        ShardKind::Segment => {
+            let files: Vec<(PathBuf, String)> = shard
+                .documents
+                .iter()
+                .map(|d| (d.path.clone(), d.id.clone()))
+                .collect();
+            for (document, warnings) in pipeline::prepare_documents(&files, p.encoding, &p.config)?
+            {
+                out.record(&RecordOut::Document {
+                    document: &document,
+                    warnings: &warnings,
+                })
+                .map_err(io)?;
+            }
+        }
+        ShardKind::Align => {
+            let (a, b) = shard_pair(shard)?;
+            let segment = |d: &DocRef, f: &mut dyn FnMut(Sentence) -> Result<()>| {
+                pipeline::ingest_and_segment_stream(
+                    &d.path,
+                    d.id.clone(),
+                    p.encoding,
+                    &p.config,
+                    |part| part.into_iter().try_for_each(&mut *f),
+                )
+                .map(|_| ())
+            };
+            each_part(p, shard, &segment, &mut |n, docs| {
+                let r = align_part(p, a, b, docs)?;
+                out.record(&RecordOut::Part(n)).map_err(io)?;
+                for u in &r.units {
+                    out.record(&RecordOut::Unit(u)).map_err(io)?;
+                }
+                for l in &r.passages {
+                    out.record(&RecordOut::Passage(l)).map_err(io)?;
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// What aligning one part of a scope yields for a pair: units (before triangles and the score
+/// filter) and passage links (serialized `PassageRecord`s, without texts).
+#[derive(Default)]
+pub struct AlignOutput {
+    pub units: Vec<TranslationUnit>,
+    pub passages: Vec<String>,
+}
+
+/// The language pair of an align shard.
+fn shard_pair(shard: &Shard) -> Result<(Lang, Lang)> {
+    let pair = shard.pair.as_deref().unwrap_or("");
+    lang_pair(pair).ok_or_else(|| Error::Invalid {
+        path: PathBuf::from(&shard.id),
+        why: format!("bad language pair \"{pair}\"; make the plan again"),
+    })
+}
+
+/// Hands every sentence of a document to `f`, in order: read from a run's work folder, or
+/// segmented from the file by a `work`er.
+pub type Sentences<'a> =
+    &'a (dyn Fn(&DocRef, &mut dyn FnMut(Sentence) -> Result<()>) -> Result<()> + Sync);
+
+/// The one place a scope is cut into parts: each scope of `shard` (in order; its documents in
+/// input order, their sentences streamed by `sentences`) cut by `ScopeParts` at
+/// `[scale] max_scope_mb`, and `part(n, documents)` called for each part, numbered across the
+/// shard's scopes. `run`, `work` and `merge` all cut through here, so they cut alike.
+pub fn each_part(
+    p: &Pipeline,
+    shard: &Shard,
+    sentences: Sentences,
+    part: &mut dyn FnMut(usize, &[SegmentedDocument]) -> Result<()>,
+) -> Result<()> {
+    let mut n = 0;
+    let mut emit = |docs: &[SegmentedDocument]| -> Result<()> {
+        part(n, docs)?;
+        n += 1;
+        Ok(())
+    };
+    for scope in &shard.scopes {
+        let mut parts = ScopeParts::new(p.config.scale.max_scope_bytes());
+        let within = p.config.scale.match_within;
+        for d in shard
+            .documents
+            .iter()
+            .filter(|d| pipeline::scope_of(&d.path, within) == *scope)
+        {
+            // The aligner reads a document's id and sentences, nothing else.
+            parts.start(&SegmentedDocument {
+                id: d.id.clone(),
+                encoding: String::new(),
+                paragraph_count: 0,
+                paragraph_langs: Vec::new(),
+                sentences: Vec::new(),
+            });
+            sentences(d, &mut |s| match parts.push(s) {
+                Some(done) => emit(&done),
+                None => Ok(()),
+            })?;
+        }
+        emit(&parts.finish())?;
+    }
+    Ok(())
+}
+
+/// Aligns pair `a`-`b` over `docs` (one scope, or one part of one).
 pub fn align_part(
     p: &Pipeline,
     a: Lang,
     b: Lang,
     docs: &[SegmentedDocument],
-) -> Result<ShardOutput> {
+) -> Result<AlignOutput> {
     let r = pipeline::align_pair(docs, a, b, &p.config.align, &p.config.comparable)?;
     // Each record is dropped once serialized: one copy of the passages at a time.
     let mut passages = Vec::with_capacity(r.passages.len());
     for l in r.passages {
         passages.push(serde_json::to_string(&l).map_err(json_err)?);
     }
-    Ok(ShardOutput::Align {
+    Ok(AlignOutput {
         units: r.units,
         passages,
     })
@@ -719,71 +772,111 @@ impl ScopeParts {
     }
 }
 
-/// A shard's output as fragment text: a header line, then one record per line.
-fn fragment_text(shard: &Shard, output: &ShardOutput) -> Result<String> {
-    let mut out = String::new();
-    let mut push = |r: &RecordOut| -> Result<()> {
-        out.push_str(&serde_json::to_string(r).map_err(json_err)?);
-        out.push('\n');
-        Ok(())
-    };
-    push(&RecordOut::Header {
-        shard: &shard.id,
-        fingerprint: &shard.fingerprint,
-    })?;
-    match output {
-        ShardOutput::Segment(docs) => {
-            for (document, warnings) in docs {
-                push(&RecordOut::Document { document, warnings })?;
-            }
-        }
-        ShardOutput::Align { units, passages } => {
-            for u in units {
-                push(&RecordOut::Unit(u))?;
-            }
-            for l in passages {
-                push(&RecordOut::Passage(l))?;
-            }
-        }
-    }
-    Ok(out)
+/// Reads a fragment back record by record (one document, or one part, at a time).
+struct FragmentReader<'a> {
+    shard: &'a Shard,
+    lines: std::io::Lines<std::io::BufReader<std::fs::File>>,
+    next: Option<Record>,
 }
 
-/// Reads one shard's fragment back into what the shard yielded.
-fn parse_fragment(shard: &Shard, text: &str) -> Result<ShardOutput> {
-    let stale = |why: &str| Error::Invalid {
-        path: PathBuf::from(format!("fragments/{}.jsonl", shard.id)),
-        why: format!("{why}; work shard {} again", shard.id),
-    };
-    let mut lines = text.lines();
-    match lines.next().map(serde_json::from_str::<Record>) {
-        Some(Ok(Record::Header {
-            shard: s,
-            fingerprint,
-        })) if s == shard.id => {
-            if fingerprint != shard.fingerprint {
-                return Err(stale(
-                    "stale fragment (made for another plan, config or input)",
-                ));
-            }
-        }
-        _ => return Err(stale("not a fragment of this shard")),
-    }
-    let (mut docs, mut units, mut passages) = (Vec::new(), Vec::new(), Vec::new());
-    for line in lines {
-        match serde_json::from_str::<Record>(line) {
-            Ok(Record::Document { document, warnings }) if shard.kind == ShardKind::Segment => {
-                docs.push((document, warnings));
-            }
-            Ok(Record::Unit(u)) if shard.kind == ShardKind::Align => units.push(u),
-            Ok(Record::Passage(l)) if shard.kind == ShardKind::Align => passages.push(l),
-            _ => return Err(stale("unreadable fragment line")),
+impl<'a> FragmentReader<'a> {
+    fn stale(shard: &Shard, why: &str) -> Error {
+        Error::Invalid {
+            path: PathBuf::from(format!("fragments/{}.jsonl", shard.id)),
+            why: format!("{why}; work shard {} again", shard.id),
         }
     }
-    Ok(match shard.kind {
-        ShardKind::Segment => ShardOutput::Segment(docs),
-        ShardKind::Align => ShardOutput::Align { units, passages },
-    })
+
+    /// Opens `path` and checks its header names `shard` under its fingerprint.
+    fn open(shard: &'a Shard, path: &Path) -> Result<FragmentReader<'a>> {
+        use std::io::BufRead;
+        let f = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+        let mut r = FragmentReader {
+            shard,
+            lines: std::io::BufReader::with_capacity(1 << 16, f).lines(),
+            next: None,
+        };
+        match r.read()? {
+            Some(Record::Header {
+                shard: s,
+                fingerprint,
+            }) if s == shard.id => {
+                if fingerprint != shard.fingerprint {
+                    return Err(Self::stale(
+                        shard,
+                        "stale fragment (made for another plan, config or input)",
+                    ));
+                }
+            }
+            _ => return Err(Self::stale(shard, "not a fragment of this shard")),
+        }
+        r.next = r.read()?;
+        Ok(r)
+    }
+
+    fn read(&mut self) -> Result<Option<Record>> {
+        match self.lines.next() {
+            None => Ok(None),
+            Some(line) => {
+                let line = line.map_err(|e| {
+                    Error::read(
+                        &PathBuf::from(format!("fragments/{}.jsonl", self.shard.id)),
+                        e,
+                    )
+                })?;
+                serde_json::from_str(&line)
+                    .map(Some)
+                    .map_err(|_| Self::stale(self.shard, "unreadable fragment line"))
+            }
+        }
+    }
+
+    /// The next record of a segment fragment.
+    fn document(&mut self) -> Result<Option<(SegmentedDocument, Vec<String>)>> {
+        match self.next.take() {
+            None => Ok(None),
+            Some(Record::Document { document, warnings })
+                if self.shard.kind == ShardKind::Segment =>
+            {
+                self.next = self.read()?;
+                Ok(Some((document, warnings)))
+            }
+            Some(_) => Err(Self::stale(self.shard, "unreadable fragment line")),
+        }
+    }
+
+    /// Part `n` of an align fragment.
+    fn part(&mut self, n: usize) -> Result<AlignOutput> {
+        if !matches!(self.next, Some(Record::Part(m)) if m == n) {
+            return Err(Self::stale(
+                self.shard,
+                "fragment parts do not match the plan's",
+            ));
+        }
+        let mut out = AlignOutput::default();
+        loop {
+            match self.read()? {
+                Some(Record::Unit(u)) => out.units.push(u),
+                Some(Record::Passage(l)) => out.passages.push(l),
+                next @ (None | Some(Record::Part(_))) => {
+                    self.next = next;
+                    return Ok(out);
+                }
+                Some(_) => return Err(Self::stale(self.shard, "unreadable fragment line")),
+            }
+        }
+    }
+
+    /// Fails when records are left over.
+    fn finish(self) -> Result<()> {
+        match self.next {
+            None => Ok(()),
+            Some(_) => Err(Self::stale(
+                self.shard,
+                "fragment parts do not match the plan's",
+            )),
+        }
+    }
 }
 
 /// The align shards in groups: the k-th shard of every pair (in plan order). Scopes are grouped
@@ -812,44 +905,24 @@ pub fn align_groups(plan: &Plan) -> Vec<Vec<&Shard>> {
 /// Where an align shard's output goes in the order of the outputs: (group, part).
 pub type PartKey = (usize, usize);
 
-/// Aligns group `k` of a run part by part (see `ScopeParts`), streaming its documents'
-/// sentences from the work folder, so that only one part is in memory: what `run` does with a
-/// scope over `[scale] max_scope_mb` (`compute_shard` cuts it into the same parts).
-pub fn align_in_parts(
+/// Aligns group `k` part by part (see `each_part`), every pair of a part in turn, with its
+/// documents' sentences streamed by `sentences`: what `run` does with each group.
+pub fn align_group(
     p: &Pipeline,
     k: usize,
     group: &[&Shard],
-    store: &crate::spill::DocStore,
+    sentences: Sentences,
     sink: &AlignSink,
 ) -> Result<()> {
-    let pairs: Vec<(Lang, Lang)> = group
-        .iter()
-        .map(|s| {
-            let pair = s.pair.as_deref().unwrap_or("");
-            lang_pair(pair).ok_or_else(|| Error::Invalid {
-                path: PathBuf::from(&s.id),
-                why: format!("bad language pair \"{pair}\"; make the plan again"),
-            })
-        })
-        .collect::<Result<_>>()?;
-    let mut n = 0;
-    let mut align = |part: &[SegmentedDocument]| -> Result<()> {
+    let pairs: Vec<(Lang, Lang)> = group.iter().map(|s| shard_pair(s)).collect::<Result<_>>()?;
+    each_part(p, group[0], sentences, &mut |n, part| {
+        // One pair at a time: the aligner parallelizes inside a pair, and pairs side by side
+        // would each hold their working memory.
         for (shard, &(a, b)) in group.iter().zip(&pairs) {
             sink.add((k, n), shard, align_part(p, a, b, part)?, part)?;
         }
-        n += 1;
         Ok(())
-    };
-    let mut parts = ScopeParts::new(p.config.scale.max_scope_bytes());
-    for d in &group[0].documents {
-        let i = store.index(&d.id)?;
-        parts.start(&store.header(i));
-        store.each_sentence(i, |s| match parts.push(s) {
-            Some(part) => align(&part),
-            None => Ok(()),
-        })?;
-    }
-    align(&parts.finish())
+    })
 }
 
 /// Collects what the align shards yield, group by group (in any order, from parallel
@@ -882,19 +955,16 @@ impl AlignSink {
         })
     }
 
-    /// Adds what align shard `shard` yielded for `key` (its group, and the part of the group
-    /// when `run` aligns an over-budget scope part by part); `docs` holds the documents
-    /// aligned.
+    /// Adds what align shard `shard` yielded for `key` (its group, and the part of the
+    /// group); `docs` holds the documents aligned (the part).
     pub fn add(
         &self,
         key: PartKey,
         shard: &Shard,
-        output: ShardOutput,
+        output: AlignOutput,
         docs: &[SegmentedDocument],
     ) -> Result<()> {
-        let ShardOutput::Align { units, passages } = output else {
-            return Ok(());
-        };
+        let AlignOutput { units, passages } = output;
         let pair = shard.pair.as_deref().unwrap_or("");
         let Some(pi) = self.pairs.iter().position(|n| n == pair) else {
             return Ok(());
@@ -962,32 +1032,41 @@ impl AlignSink {
 }
 
 /// The global steps over every shard's fragment: segment fragments (in plan order) into the
-/// work folder's documents, then the align groups, each with its documents loaded, then
-/// `pipeline::write_outputs`. `fragment` reads (and checks) one shard's fragment; one
-/// fragment is held at a time.
+/// work folder's documents, then the align groups part by part (cut as `run` cuts them, each
+/// part's passage links rendered with its documents), then `pipeline::write_outputs`.
+/// `fragment` checks one shard's fragment and gives its path; fragments are read a record at a
+/// time.
 pub fn merge_fragments(
     p: &Pipeline,
     plan: &Plan,
-    fragment: impl Fn(&Shard) -> Result<String>,
+    fragment: impl Fn(&Shard) -> Result<PathBuf>,
 ) -> Result<Summary> {
     let work = crate::fsutil::WorkDir::create(&p.output)?;
     let mut store = crate::spill::DocStore::new(work.path())?;
     let mut input_files: Vec<PathBuf> = Vec::new();
     for s in plan.shards.iter().filter(|s| s.kind == ShardKind::Segment) {
         input_files.extend(s.documents.iter().map(|d| d.path.clone()));
-        if let ShardOutput::Segment(docs) = parse_fragment(s, &fragment(s)?)? {
-            for (d, w) in docs {
-                store.add(&d, w)?;
-            }
+        let mut r = FragmentReader::open(s, &fragment(s)?)?;
+        while let Some((d, w)) = r.document()? {
+            store.add(&d, w)?;
         }
     }
     let sink = AlignSink::new(p, work.path())?;
+    let from_store = |d: &DocRef, f: &mut dyn FnMut(Sentence) -> Result<()>| {
+        store.each_sentence(store.index(&d.id)?, f)
+    };
     for (k, group) in align_groups(plan).iter().enumerate() {
-        let docs: Vec<SegmentedDocument> = store.load_shard(group[0])?;
-        for shard in group {
-            let out = parse_fragment(shard, &fragment(shard)?)?;
-            sink.add((k, 0), shard, out, &docs)?;
-        }
+        let mut readers = group
+            .iter()
+            .map(|s| FragmentReader::open(s, &fragment(s)?))
+            .collect::<Result<Vec<_>>>()?;
+        each_part(p, group[0], &from_store, &mut |n, part| {
+            for (shard, r) in group.iter().zip(readers.iter_mut()) {
+                sink.add((k, n), shard, r.part(n)?, part)?;
+            }
+            Ok(())
+        })?;
+        readers.into_iter().try_for_each(FragmentReader::finish)?;
     }
     sink.finish(p, input_files, store, work)
 }
@@ -1104,6 +1183,7 @@ pub fn work(dir: &Path, index: usize, count: usize) -> Result<WorkReport> {
             continue;
         }
         let trap = dir.join("inject").join(format!("fail-once-{}", shard.id));
+        let fragment = fragment_path(dir, &shard.id);
         let result = if inject && trap.is_file() {
             let _ = std::fs::remove_file(&trap);
             Err(ShardError {
@@ -1114,15 +1194,14 @@ pub fn work(dir: &Path, index: usize, count: usize) -> Result<WorkReport> {
                 retryable: true,
             })
         } else {
-            work_shard(&p, shard)
+            work_shard(&p, shard, &fragment)
         };
-        let result = result.and_then(|text| {
-            crate::fsutil::write_atomic(&fragment_path(dir, &shard.id), text.as_bytes())?;
+        let result = result.and_then(|(bytes, hash)| {
             let marker = DoneMarker {
                 shard: shard.id.clone(),
                 fingerprint: shard.fingerprint.clone(),
-                bytes: text.len() as u64,
-                hash: hash_bytes(text.as_bytes()),
+                bytes,
+                hash,
             };
             let json = serde_json::to_string(&marker).map_err(json_err)? + "\n";
             crate::fsutil::write_atomic(&done_path(dir, &shard.id), json.as_bytes())?;
@@ -1276,11 +1355,11 @@ pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
     }
     merge_fragments(&p, &plan, |s| {
         let path = fragment_path(dir, &s.id);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
+        let (_, hash) = hash_file(&path)?;
         let marker: Option<DoneMarker> = std::fs::read_to_string(done_path(dir, &s.id))
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok());
-        if marker.is_none_or(|m| m.hash != hash_bytes(text.as_bytes())) {
+        if marker.is_none_or(|m| m.hash != hash) {
             return Err(Error::Invalid {
                 path,
                 why: format!(
@@ -1290,7 +1369,7 @@ pub fn merge(dir: &Path, output: Option<&Path>) -> Result<Summary> {
                 ),
             });
         }
-        Ok(text)
+        Ok(path)
     })
 }
 

@@ -176,38 +176,7 @@ impl DocStore {
         Ok(())
     }
 
-    /// Document `i` whole (for the aligner, which needs a scope's sentences at once).
-    pub fn load(&self, i: usize) -> Result<SegmentedDocument> {
-        let mut d = self.header(i);
-        self.each_sentence(i, |s| {
-            d.sentences.push(s);
-            Ok(())
-        })?;
-        Ok(d)
-    }
-
-    /// Document `i` without its sentences.
-    pub fn header(&self, i: usize) -> SegmentedDocument {
-        let m = &self.docs[i];
-        SegmentedDocument {
-            id: m.id.clone(),
-            encoding: m.encoding.clone(),
-            paragraph_count: m.paragraph_count,
-            paragraph_langs: m.paragraph_langs.clone(),
-            sentences: Vec::new(),
-        }
-    }
-
     /// The position of document `id`.
-    /// The documents a shard names, loaded in its order.
-    pub fn load_shard(&self, shard: &crate::shards::Shard) -> Result<Vec<SegmentedDocument>> {
-        shard
-            .documents
-            .iter()
-            .map(|d| self.load(self.index(&d.id)?))
-            .collect()
-    }
-
     pub fn index(&self, id: &str) -> Result<usize> {
         self.at.get(id).copied().ok_or_else(|| Error::Invalid {
             path: PathBuf::from(id),
@@ -341,7 +310,9 @@ impl LineWriter {
         self.line.clear();
         serde_json::to_writer(&mut self.line, v).map_err(|e| json_err(&self.path, e))?;
         self.line.push(b'\n');
-        self.out.write_all(&self.line).map_err(write_err(&self.path))
+        self.out
+            .write_all(&self.line)
+            .map_err(write_err(&self.path))
     }
 
     pub fn finish(self) -> Result<()> {
@@ -378,7 +349,12 @@ impl<T: DeserializeOwned> LineReader<T> {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<T>> {
         self.line.clear();
-        if self.r.read_line(&mut self.line).map_err(read_err(&self.path))? == 0 {
+        if self
+            .r
+            .read_line(&mut self.line)
+            .map_err(read_err(&self.path))?
+            == 0
+        {
             return Ok(None);
         }
         serde_json::from_str(&self.line)
@@ -566,7 +542,62 @@ impl<T: Serialize + DeserializeOwned + Clone + Weigh> Sorter<T> {
 
 impl Weigh for crate::model::TranslationUnit {
     fn weight(&self) -> usize {
-        let side = |s: &crate::model::UnitSide| 48 + s.text.len() + s.doc.len() + 8 * s.sentences.len();
+        let side =
+            |s: &crate::model::UnitSide| 48 + s.text.len() + s.doc.len() + 8 * s.sentences.len();
         96 + side(&self.src) + side(&self.tgt) + self.bead.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct Item {
+        key: u32,
+        seq: usize,
+        text: String,
+    }
+
+    impl Weigh for Item {
+        fn weight(&self) -> usize {
+            self.text.len()
+        }
+    }
+
+    #[test]
+    fn a_sorter_equals_a_stable_sort_whatever_its_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        // keys with many ties, so that stability shows
+        let items: Vec<Item> = (0..2000)
+            .map(|i| Item {
+                key: (i * 7919 % 61) as u32,
+                seq: i,
+                text: "x".repeat(i % 13),
+            })
+            .collect();
+        let mut want = items.clone();
+        want.sort_by_key(|t| t.key);
+        // unlimited: held; 1 byte: a run per item (merged 32 at a time, twice over); between
+        for (k, budget) in [usize::MAX, 1, 100, 5000].into_iter().enumerate() {
+            let mut s = Sorter::new(dir.path().join(format!("s{k}")), budget, |a: &Item, b| {
+                a.key.cmp(&b.key)
+            });
+            for t in &items {
+                s.push(t.clone()).unwrap();
+            }
+            let sorted = s.finish().unwrap();
+            assert_eq!(matches!(sorted, Sorted::Held(_)), budget == usize::MAX);
+            for _ in 0..2 {
+                let mut got = Vec::new();
+                sorted
+                    .each(|t| {
+                        got.push(t);
+                        Ok(())
+                    })
+                    .unwrap();
+                assert!(got == want, "budget {budget}");
+            }
+        }
     }
 }

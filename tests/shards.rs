@@ -212,6 +212,48 @@ fn folder_scopes_make_independent_shards_with_the_same_outputs() {
     }
 }
 
+/// A corpus-wide scope over `[scale] max_scope_mb` is aligned in parts: `run` with every sort of
+/// the merge spilled at each unit (`spill_kb = 1`) writes what a run sorting in memory writes,
+/// and plan/work/merge (which segment, cut and render part by part too) write the same again.
+#[test]
+fn an_over_budget_scope_is_cut_alike_and_spilling_changes_no_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    // eight near-copies of the bundled papers: over 1 MiB of text, with many duplicates
+    folders_corpus(&tmp.path().join("corpus"), 8, 5);
+    let cut = project(tmp.path(), "corpus/*/*.txt", "max_scope_mb = 1\n");
+    let reference = tmp.path().join("run");
+    ok(&["run", s(&cut), "--output", s(&reference), "--threads", "2"]);
+    let text = std::fs::read_to_string(&cut).unwrap();
+    let spilled = tmp.path().join("spilled.toml");
+    std::fs::write(&spilled, text.clone() + "spill_kb = 1\n").unwrap();
+    let out = tmp.path().join("run-spilled");
+    ok(&["run", s(&spilled), "--output", s(&out), "--threads", "1"]);
+    assert_same(&reference, &out);
+    let plan = tmp.path().join("plan");
+    let merged = tmp.path().join("merged");
+    distributed(&cut, &plan, &merged, "0", 2, "2");
+    assert_same(&reference, &merged);
+    // the fragments hold the parts: a scope cut in two or more
+    let parts = std::fs::read_dir(plan.join("fragments"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("align-ru-kk"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .map(|t| t.lines().filter(|l| l.starts_with("{\"part\"")).count())
+        .sum::<usize>();
+    assert!(parts >= 2, "{parts} parts");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(reference.join("summary.json")).unwrap())
+            .unwrap();
+    let merged_duplicates: u64 = summary["export"]["pairs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p["counts"]["duplicates_exact"].as_u64().unwrap())
+        .sum();
+    assert!(merged_duplicates > 0, "no duplicates to merge: {summary}");
+}
+
 #[test]
 fn failed_and_killed_shards_resume_to_identical_outputs() {
     let tmp = tempfile::tempdir().unwrap();

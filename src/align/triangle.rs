@@ -7,6 +7,7 @@
 use super::mining::MiningConfig;
 use crate::error::Result;
 use crate::export::tmx::escape;
+use crate::export::PairUnits;
 use crate::model::{Lang, TranslationUnit, UnitSide, UnitType};
 use crate::spill::{hash64, Sorted, Sorter, Weigh};
 use serde::{Deserialize, Serialize};
@@ -31,11 +32,6 @@ impl Weigh for Triangle {
             .sum::<usize>()
     }
 }
-
-/// Hands pair `i`'s units (in the pipeline's pair order) to `f`, one at a time, in order: how
-/// the merge reads the units it keeps in its work folder.
-pub type PairUnits<'a> =
-    &'a dyn Fn(usize, &mut dyn FnMut(TranslationUnit) -> Result<()>) -> Result<()>;
 
 /// A unit side's place (document and sentences) as a 64-bit hash (see `spill::hash64`).
 fn place(s: &UnitSide) -> u64 {
@@ -147,9 +143,7 @@ pub fn triangulate(
     let mut k = 0u32;
     units(rk, &mut |u| {
         let (r, kz) = (side_of(&u, Lang::Ru), side_of(&u, Lang::Kk));
-        if let (Some(&(ie, e1)), Some(&(je, e2))) =
-            (ru_en.get(&place(r)), kk_en.get(&place(kz)))
-        {
+        if let (Some(&(ie, e1)), Some(&(je, e2))) = (ru_en.get(&place(r)), kk_en.get(&place(kz))) {
             let at = [(rk32, k), (re32, ie), (ke32, je)];
             if e1 == e2 {
                 found.push([k, ie, je]);
@@ -321,7 +315,7 @@ mod tests {
     #[test]
     fn agreement_raises_and_disagreement_lowers() {
         let (r, k, e) = (Lang::Ru, Lang::Kk, Lang::En);
-        let mut pairs = vec![
+        let mut pairs = [
             (
                 (r, k),
                 vec![

@@ -20,8 +20,8 @@ pub use units::{build_units, UnitBuilder, UnitCounts};
 
 use crate::error::Result;
 use crate::fsutil::StagedFiles;
-use crate::spill::{LineReader, LineWriter};
 use crate::model::{Lang, TranslationUnit};
+use crate::spill::{LineReader, LineWriter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,12 +75,17 @@ pub struct ExportInput<'a> {
     pub pairs: &'a [(Lang, Lang)],
     /// Hands pair `i`'s units (after triangles and the score filter) to `f`, one at a time, in
     /// the aligner's order.
-    pub units: &'a dyn Fn(usize, &mut dyn FnMut(TranslationUnit) -> Result<()>) -> Result<()>,
+    pub units: PairUnits<'a>,
     /// The run's work folder: a pair's exported units wait there while each format is
     /// written, and dedup spills there past `spill_bytes`.
     pub work: &'a Path,
     pub spill_bytes: usize,
 }
+
+/// Hands pair `i`'s units (in the pipeline's pair order) to `f`, one at a time, in order: how
+/// the merge reads the units it keeps in its work folder.
+pub type PairUnits<'a> =
+    &'a dyn Fn(usize, &mut dyn FnMut(TranslationUnit) -> Result<()>) -> Result<()>;
 
 pub fn pair_name(a: Lang, b: Lang) -> String {
     format!("{}-{}", a.code(), b.code())
@@ -181,7 +186,12 @@ pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<Export
                 creation_date: creation_date.clone(),
             };
             let row = |o: &mut String, u: &JsonlUnit| tmx::tmx_unit(o, u, &opts);
-            stage(format!("{pair}.tmx"), &tmx::tmx_head(&opts), &row, tmx::TMX_TAIL)?;
+            stage(
+                format!("{pair}.tmx"),
+                &tmx::tmx_head(&opts),
+                &row,
+                tmx::TMX_TAIL,
+            )?;
         }
         if input.formats.contains(&Format::Jsonl) {
             stage(format!("{pair}.jsonl"), "", &jsonl::jsonl_line, "")?;
@@ -196,7 +206,10 @@ pub fn write_run(input: &ExportInput, staged: &mut StagedFiles) -> Result<Export
             stage(format!("{pair}.tsv"), &nlp::tsv_head(), &nlp::tsv_row, "")?;
         }
         let chart = format!("{pair}.scores.svg");
-        staged.stage(&out.join(&chart), report::score_chart(&pair, &hist).as_bytes())?;
+        staged.stage(
+            &out.join(&chart),
+            report::score_chart(&pair, &hist).as_bytes(),
+        )?;
         files.push(chart);
         report.files.extend(files.iter().cloned());
         report.pairs.insert(

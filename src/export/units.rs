@@ -188,7 +188,11 @@ impl<'a> UnitBuilder<'a> {
             // Every unit its own group: the order stays the pair's.
             counts.aligned as u32
         };
-        self.members.push(Member { group, seq, unit: j })
+        self.members.push(Member {
+            group,
+            seq,
+            unit: j,
+        })
     }
 
     /// Hands every exported unit to `emit`, in order, and returns the counts.
