@@ -14,8 +14,9 @@
 //!   `[scale] match_within = "folder"`. Candidate generation, margins and the induced lexicon are
 //!   learnt inside a scope, so scopes are independent units; a `work`ed align shard re-reads
 //!   and segments its scopes' documents itself rather than waiting for the segment shards
-//!   (`tilmash run` hands it the segment shards' documents in memory instead: same function,
-//!   same sentences). Its fragment holds the scope's units and passage links.
+//!   (`tilmash run` reads the segment shards' sentences from its work folder instead: same
+//!   function, same sentences). Either way a scope over `[scale] max_scope_mb` is cut into the
+//!   same parts (`each_part`). Its fragment holds the units and passage links, part by part.
 //!
 //! Sizing groups whole units (documents, scopes) by estimated seconds; it never changes what a
 //! unit yields, so the outputs do not depend on the shard size either.
@@ -925,9 +926,9 @@ pub fn align_group(
     })
 }
 
-/// Collects what the align shards yield, group by group (in any order, from parallel
-/// workers): units in memory (few: the aligner keeps one unit per sentence at most), passage
-/// lines rendered with the group's documents at once and spilled to the work folder.
+/// Collects what the align shards yield, part by part (in any order, from parallel workers),
+/// in the work folder: units as they are, passage lines rendered with the part's documents.
+/// `finish` reads them back in (group, part) order.
 pub struct AlignSink {
     pairs: Vec<String>,
     /// Each pair's units, run by run.

@@ -1,10 +1,13 @@
 //! What a run keeps on disk instead of in memory (see README, "Large input and memory"): each
-//! segmented document's sentences, and each alignment group's passage lines, in the run's work
-//! folder (`fsutil::WorkDir`, inside the output folder, deleted at the end and on
-//! Ctrl-C). Memory then holds small per-document metadata plus what one worker is working on.
+//! segmented document's sentences, each aligned part's units and passage lines, and the sorts
+//! of the merge (each pair's units, dedup, triangles), in the run's work folder
+//! (`fsutil::WorkDir`, inside the output folder, deleted at the end and on Ctrl-C). Memory then
+//! holds small per-document metadata, fixed-size hashes per unit, and what one worker is working
+//! on.
 //!
-//! The files are private to one process and read back by it alone: plain JSON lines, one
-//! sentence per line, with the confidence stored as its bits so it comes back exactly.
+//! The files are private to one process and read back by it alone: plain JSON lines written by
+//! `LineWriter` and read by `LineReader` (sentences with the confidence stored as its bits, so
+//! it comes back exactly; floats round-trip exactly with serde_json's `float_roundtrip`).
 
 use crate::error::{Error, Result};
 use crate::model::{Lang, ParagraphKind, SegmentedDocument, Sentence};
