@@ -889,7 +889,7 @@ impl Default for ScaleConfig {
         ScaleConfig {
             match_within: MatchWithin::Corpus,
             max_scope_mb: 16,
-            spill_kb: 8 * 1024,
+            spill_kb: 1024,
         }
     }
 }
