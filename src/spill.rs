@@ -27,8 +27,6 @@ pub struct DocMeta {
     pub paragraph_count: usize,
     pub paragraph_langs: Vec<Lang>,
     pub sentence_langs: BTreeMap<Lang, usize>,
-    /// Bytes of export text of its sentences (what `[scale] max_scope_mb` counts).
-    pub text_bytes: usize,
     /// Warnings its reading raised (lines cut, mixed encodings).
     pub warnings: Vec<String>,
 }
@@ -51,7 +49,6 @@ impl DocMeta {
 
     pub fn count(&mut self, s: &Sentence) {
         *self.sentence_langs.entry(s.lang).or_default() += 1;
-        self.text_bytes += s.text.len();
     }
 }
 
@@ -371,8 +368,7 @@ impl<T: DeserializeOwned> LineReader<T> {
 /// of about n²/2⁶⁵ for n values: 3·10⁻⁸ for a million).
 pub fn hash64<H: std::hash::Hash + ?Sized>(v: &H) -> u64 {
     use std::hash::Hasher;
-    #[allow(deprecated)]
-    let mut h = std::hash::SipHasher::new();
+    let mut h = std::hash::DefaultHasher::new();
     v.hash(&mut h);
     h.finish()
 }
