@@ -13,6 +13,7 @@ pub mod induce;
 pub mod lexicon;
 pub mod mining;
 pub mod passages;
+pub mod priors;
 pub mod score;
 pub mod search;
 pub mod triangle;
@@ -119,6 +120,18 @@ pub struct AlignConfig {
     pub induce_min_prob: f64,
     /// Induction: first-pass beads with at least this confidence teach the lexicon.
     pub induce_min_score: f64,
+    /// Bead-shape priors per document (`priors`): weight of the prior rates against the first
+    /// pass's beads, in beads (sentences for the skip rate); 0 keeps the costs as set.
+    pub shape_prior_weight: f64,
+    /// The rate of skipped sentences (per sentence) that `skip_cost` stands for.
+    pub shape_prior_skip_rate: f64,
+    /// The rate of merges (per bead with both sides) that `merge_cost` stands for.
+    pub shape_prior_merge_rate: f64,
+    /// The most a document's rates move a skip or merge cost, either way.
+    pub shape_adapt_max: f64,
+    /// The 1-1 cap (`substitute_margin`) stays where the configured skip cost puts it when the
+    /// skip cost moves.
+    pub shape_adapt_keeps_cap: bool,
 }
 
 impl Default for AlignConfig {
@@ -148,6 +161,11 @@ impl Default for AlignConfig {
             calibrate: true,
             induce_min_prob: 0.2,
             induce_min_score: 0.6,
+            shape_prior_weight: 0.0,
+            shape_prior_skip_rate: 0.03,
+            shape_prior_merge_rate: 0.08,
+            shape_adapt_max: 2.0,
+            shape_adapt_keeps_cap: true,
         }
     }
 }
@@ -415,6 +433,15 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
     }
     .align(&fs, &ft);
     ph.mark("search");
+    // the second pass prices skips and merges from this document's first-pass rates (line input
+    // only: on segmented input the shapes count the segmenters' disagreements too)
+    let segmented = !src.para_start.is_empty() || !tgt.para_start.is_empty();
+    let costs2 = if segmented {
+        costs
+    } else {
+        priors::adapt(costs, &shapes, cfg)
+    };
+    let mut refined = false;
     if cfg.signals.induction {
         let beads = beads_of(&scorer, &fs, &ft, &shapes);
         ph.mark("scores");
@@ -463,11 +490,20 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
             ph.mark("features 2");
             shapes = Searcher {
                 scorer: &scorer,
-                costs,
+                costs: costs2,
             }
             .refine(&fs, &ft, &shapes);
+            refined = true;
             ph.mark("search 2");
         }
+    }
+    if !refined && (costs2.skip, costs2.merge) != (costs.skip, costs.merge) {
+        shapes = Searcher {
+            scorer: &scorer,
+            costs: costs2,
+        }
+        .refine(&fs, &ft, &shapes);
+        ph.mark("search 2");
     }
     let mut beads = beads_of(&scorer, &fs, &ft, &shapes);
     let margins: Vec<f64> = beads
