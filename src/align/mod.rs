@@ -161,11 +161,11 @@ impl Default for AlignConfig {
             calibrate: true,
             induce_min_prob: 0.2,
             induce_min_score: 0.6,
-            shape_prior_weight: 0.0,
+            shape_prior_weight: 10.0,
             shape_prior_skip_rate: 0.03,
             shape_prior_merge_rate: 0.08,
             shape_adapt_max: 2.0,
-            shape_adapt_keeps_cap: true,
+            shape_adapt_keeps_cap: false,
         }
     }
 }
