@@ -120,7 +120,7 @@ struct WordInfo {
 #[derive(Debug, Clone)]
 pub struct SideWords {
     side: Side,
-    /// Distinct word forms, in sorted order.
+    /// Distinct word forms, in order of first occurrence.
     words: Vec<WordInfo>,
     /// Counted words of all sentences, as indices into `words`; sentence k's are
     /// `flat[start[k]..start[k + 1]]`.
@@ -147,6 +147,25 @@ impl std::hash::Hasher for WordHasher {
             self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
     }
+}
+
+/// Sentences per job of [`Scorer::analyse`].
+const CHUNK: usize = 512;
+
+/// A token of [`Scorer::analyse`]: a number or mark as its concept, a word as the number of its
+/// form among its chunk's distinct forms.
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    Number(u32),
+    Mark(u32),
+    Word(u32),
+}
+
+/// The tokens of a chunk of sentences: sentence n's are `toks[ends[n - 1]..ends[n]]`.
+struct ChunkTokens<'a> {
+    forms: Vec<&'a str>,
+    toks: Vec<Tok>,
+    ends: Vec<usize>,
 }
 
 fn number_concept(d: &str) -> u32 {
@@ -523,97 +542,126 @@ impl Scorer {
         side: Side,
         para_start: &[bool],
     ) -> (Vec<SentenceFeatures>, SideWords) {
-        // distinct word forms, in a fixed (sorted) order whatever the thread count
-        let mut forms: Vec<&str> = texts
-            .par_chunks(512)
+        // each chunk of sentences is tokenised once: its tokens, with words as numbers of the
+        // chunk's own distinct forms
+        let chunks: Vec<ChunkTokens> = texts
+            .par_chunks(CHUNK)
             .map(|chunk| {
-                let set: HashSet<&str, BuildHasherDefault<WordHasher>> = chunk
-                    .iter()
-                    .flat_map(|t| tokens(t))
-                    .filter_map(|tok| match tok {
-                        Token::Word(w, _) => Some(w),
-                        _ => None,
-                    })
-                    .collect();
-                set.into_iter().collect::<Vec<&str>>()
+                let mut local: HashMap<&str, u32, BuildHasherDefault<WordHasher>> =
+                    HashMap::default();
+                let mut forms = Vec::new();
+                let mut toks = Vec::new();
+                let mut ends = Vec::with_capacity(chunk.len());
+                for text in chunk {
+                    for tok in tokens(text) {
+                        toks.push(match tok {
+                            Token::Number(d) => Tok::Number(number_concept(d)),
+                            Token::Mark(c) => Tok::Mark(mark_concept(c)),
+                            Token::Word(w, _) => Tok::Word(*local.entry(w).or_insert_with(|| {
+                                forms.push(w);
+                                forms.len() as u32 - 1
+                            })),
+                        });
+                    }
+                    ends.push(toks.len());
+                }
+                ChunkTokens { forms, toks, ends }
             })
-            .reduce(Vec::new, |mut a, b| {
-                a.extend(b);
-                a
-            });
-        forms.sort_unstable();
-        forms.dedup();
-        let words: Vec<WordInfo> = forms.par_iter().map(|w| self.word_info(w, side)).collect();
-        let index: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = forms
-            .iter()
-            .enumerate()
-            .map(|(k, w)| (*w, k as u32))
             .collect();
+        // distinct word forms of the side in order of first occurrence (the same order whatever
+        // the thread count: chunks are fixed), and each chunk's forms as numbers of those
+        let mut number: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
+        let mut forms: Vec<&str> = Vec::new();
+        let globals: Vec<Vec<u32>> = chunks
+            .iter()
+            .map(|c| {
+                c.forms
+                    .iter()
+                    .map(|&f| {
+                        *number.entry(f).or_insert_with(|| {
+                            forms.push(f);
+                            forms.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(number);
+        let words: Vec<WordInfo> = forms.par_iter().map(|w| self.word_info(w, side)).collect();
         let w = &self.w;
         let lang = self.lang(side);
-        let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = texts
-            .par_iter()
+        let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = chunks
+            .into_par_iter()
+            .zip(globals.into_par_iter())
+            .zip(texts.par_chunks(CHUNK))
             .enumerate()
-            .map(|(k, text)| {
-                let mut ids = Vec::new();
-                let mut stems = Vec::new();
-                let mut word_ids = Vec::new();
-                let (mut nwords, mut nums, mut marks) = (0u32, 0u32, 0u32);
-                if list_marker(text) {
-                    ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
-                    marks += 1;
-                }
-                for tok in tokens(text) {
-                    match tok {
-                        Token::Number(d) => {
-                            ids.push(number_concept(d));
-                            nums += 1;
-                        }
-                        Token::Mark(c) => {
-                            ids.push(mark_concept(c));
-                            marks += 1;
-                        }
-                        Token::Word(form, _) => {
-                            let x = index[form];
-                            let info = &words[x as usize];
-                            if info.skip {
-                                continue;
-                            }
-                            word_ids.push(x);
-                            if info.month {
+            .flat_map_iter(|(c, ((chunk, global), chunk_texts))| {
+                let mut from = 0;
+                let mut out = Vec::with_capacity(chunk_texts.len());
+                for (n, text) in chunk_texts.iter().enumerate() {
+                    let k = c * CHUNK + n;
+                    let mut ids = Vec::new();
+                    let mut stems = Vec::new();
+                    let mut word_ids = Vec::new();
+                    let (mut nwords, mut nums, mut marks) = (0u32, 0u32, 0u32);
+                    if list_marker(text) {
+                        ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
+                        marks += 1;
+                    }
+                    for tok in &chunk.toks[from..chunk.ends[n]] {
+                        match *tok {
+                            Tok::Number(id) => {
+                                ids.push(id);
                                 nums += 1;
-                            } else {
-                                nwords += 1;
                             }
-                            stems.push(info.stem);
-                            ids.extend_from_slice(&info.concepts);
+                            Tok::Mark(id) => {
+                                ids.push(id);
+                                marks += 1;
+                            }
+                            Tok::Word(local) => {
+                                let x = global[local as usize];
+                                let info = &words[x as usize];
+                                if info.skip {
+                                    continue;
+                                }
+                                word_ids.push(x);
+                                if info.month {
+                                    nums += 1;
+                                } else {
+                                    nwords += 1;
+                                }
+                                stems.push(info.stem);
+                                ids.extend_from_slice(&info.concepts);
+                            }
                         }
                     }
+                    from = chunk.ends[n];
+                    ids.sort_unstable();
+                    ids.shrink_to_fit();
+                    stems.sort_unstable();
+                    stems.dedup();
+                    stems.shrink_to_fit();
+                    let weight =
+                        w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
+                    // segmented input (its structure is known) holds one sentence per unit already
+                    let sentences = if self.count_sentences && para_start.is_empty() {
+                        crate::segment::split(text, lang).len().max(1) as u32
+                    } else {
+                        1
+                    };
+                    out.push((
+                        SentenceFeatures {
+                            chars: text.chars().count() as f32,
+                            ids,
+                            stems,
+                            weight,
+                            para_start: para_start.get(k).copied().unwrap_or(false),
+                            sentences,
+                        },
+                        word_ids,
+                    ));
                 }
-                ids.sort_unstable();
-                ids.shrink_to_fit();
-                stems.sort_unstable();
-                stems.dedup();
-                stems.shrink_to_fit();
-                let weight =
-                    w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
-                // segmented input (its structure is known) holds one sentence per unit already
-                let sentences = if self.count_sentences && para_start.is_empty() {
-                    crate::segment::split(text, lang).len().max(1) as u32
-                } else {
-                    1
-                };
-                (
-                    SentenceFeatures {
-                        chars: text.chars().count() as f32,
-                        ids,
-                        stems,
-                        weight,
-                        para_start: para_start.get(k).copied().unwrap_or(false),
-                        sentences,
-                    },
-                    word_ids,
-                )
+                out
             })
             .collect();
         let mut base = Vec::with_capacity(per_sentence.len());
@@ -639,6 +687,13 @@ impl Scorer {
     /// The features `base` (from [`Scorer::analyse`]) with the concepts of this scorer's induced
     /// lexicon added: equal to [`Scorer::features`] of each sentence.
     pub fn with_induced(&self, base: &[SentenceFeatures], a: &SideWords) -> Vec<SentenceFeatures> {
+        let mut out = base.to_vec();
+        self.add_induced(&mut out, a);
+        out
+    }
+
+    /// As [`Scorer::with_induced`], in place (no second copy of a side's features).
+    pub fn add_induced(&self, fs: &mut [SentenceFeatures], a: &SideWords) {
         let induced = match a.side {
             Side::Src => &self.induced.src,
             Side::Tgt => &self.induced.tgt,
@@ -655,19 +710,19 @@ impl Scorer {
                 }
             })
             .collect();
-        base.par_iter()
-            .enumerate()
-            .map(|(k, f)| {
-                let mut ids = f.ids.clone();
-                for &x in &a.flat[a.start[k]..a.start[k + 1]] {
+        fs.par_iter_mut().enumerate().for_each(|(k, f)| {
+            let words = &a.flat[a.start[k]..a.start[k + 1]];
+            let added: usize = words.iter().map(|&x| extra[x as usize].len()).sum();
+            if added > 0 {
+                f.ids.reserve_exact(added);
+                for &x in words {
                     for &c in extra[x as usize] {
-                        ids.push(concept(kind::INDUCED, c));
+                        f.ids.push(concept(kind::INDUCED, c));
                     }
                 }
-                ids.sort_unstable();
-                SentenceFeatures { ids, ..f.clone() }
-            })
-            .collect()
+                f.ids.sort_unstable();
+            }
+        });
     }
 
     /// Weighted share in [0, 1] of the evidence of the source run `a` matched by the target run
