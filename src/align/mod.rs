@@ -421,10 +421,17 @@ pub fn analyse_sides(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -
         (None, Some(r)) => scorer.ratio = r,
         (None, None) => scorer.estimate_length(src.sentences, tgt.sentences),
     }
-    scorer.link_names(src.sentences, tgt.sentences);
-    ph.mark("names");
-    let (fs, src_words) = scorer.analyse(src.sentences, score::Side::Src, src.para_start);
-    let (ft, tgt_words) = scorer.analyse(tgt.sentences, score::Side::Tgt, tgt.para_start);
+    // each sentence is tokenised once, for the names and the features
+    let (src_tokens, tgt_tokens) = (
+        score::tokenise(src.sentences),
+        score::tokenise(tgt.sentences),
+    );
+    scorer.link_name_forms(&src_tokens, &tgt_tokens);
+    ph.mark("tokens, names");
+    let (fs, src_words) =
+        scorer.analyse_tokens(src_tokens, src.sentences, score::Side::Src, src.para_start);
+    let (ft, tgt_words) =
+        scorer.analyse_tokens(tgt_tokens, tgt.sentences, score::Side::Tgt, tgt.para_start);
     ph.mark("features");
     Ok(Analysed {
         scorer,

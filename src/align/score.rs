@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::model::Lang;
 use crate::normalize;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 
 /// Which side of the pair a text is on.
@@ -205,7 +205,7 @@ pub struct Scorer {
 /// A word or number token of a sentence.
 #[derive(Debug)]
 enum Token<'a> {
-    Word(&'a str, bool),
+    Word(&'a str),
     Number(&'a str),
     Mark(char),
 }
@@ -214,7 +214,7 @@ fn make_token(w: &str, digit: bool) -> Token<'_> {
     if digit {
         Token::Number(w)
     } else {
-        Token::Word(w, w.chars().next().is_some_and(char::is_uppercase))
+        Token::Word(w)
     }
 }
 
@@ -296,6 +296,67 @@ fn prefix(w: &str, n: usize) -> &str {
     }
 }
 
+/// One side's sentences tokenised once, for [`Scorer::link_name_forms`] and
+/// [`Scorer::analyse_tokens`].
+pub struct SideTokens<'a> {
+    /// Chunks of [`CHUNK`] sentences.
+    chunks: Vec<ChunkTokens<'a>>,
+    /// Per chunk, its forms as numbers of `forms`.
+    globals: Vec<Vec<u32>>,
+    /// Distinct word forms of the side, in order of first occurrence (the same order whatever
+    /// the thread count: chunks are fixed).
+    forms: Vec<&'a str>,
+}
+
+/// Tokenises sentences (in parallel, a chunk at a time), each once.
+pub fn tokenise<'a>(texts: &[&'a str]) -> SideTokens<'a> {
+    // each chunk's tokens, with words as numbers of the chunk's own distinct forms
+    let chunks: Vec<ChunkTokens> = texts
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut local: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
+            let mut forms = Vec::new();
+            let mut toks = Vec::new();
+            let mut ends = Vec::with_capacity(chunk.len());
+            for text in chunk {
+                for tok in tokens(text) {
+                    toks.push(match tok {
+                        Token::Number(d) => Tok::Number(number_concept(d)),
+                        Token::Mark(c) => Tok::Mark(mark_concept(c)),
+                        Token::Word(w) => Tok::Word(*local.entry(w).or_insert_with(|| {
+                            forms.push(w);
+                            forms.len() as u32 - 1
+                        })),
+                    });
+                }
+                ends.push(toks.len());
+            }
+            ChunkTokens { forms, toks, ends }
+        })
+        .collect();
+    let mut number: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
+    let mut forms: Vec<&str> = Vec::new();
+    let globals: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|c| {
+            c.forms
+                .iter()
+                .map(|&f| {
+                    *number.entry(f).or_insert_with(|| {
+                        forms.push(f);
+                        forms.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    SideTokens {
+        chunks,
+        globals,
+        forms,
+    }
+}
+
 impl Scorer {
     /// A scorer with the seed lexicon of the pair, the user dictionary named in `cfg` (if any),
     /// and the length ratio from `cfg` (or 1 until [`Scorer::estimate_length`] is called).
@@ -374,30 +435,26 @@ impl Scorer {
     /// Links names across scripts for this corpus: each capitalised target word whose name key
     /// is close (`normalize::name_similarity` ≥ 0.8) to a source one gets that source key.
     pub fn link_names(&mut self, src: &[&str], tgt: &[&str]) {
+        if self.use_names {
+            self.link_name_forms(&tokenise(src), &tokenise(tgt));
+        }
+    }
+
+    /// [`Scorer::link_names`] of two tokenised sides.
+    pub fn link_name_forms(&mut self, src: &SideTokens, tgt: &SideTokens) {
         if !self.use_names {
             return;
         }
-        let collect = |texts: &[&str]| {
+        let collect = |side: &SideTokens| {
             // capitalised words in text order (a word's first occurrence only: its key is the
-            // same every time), tokenised in parallel
-            let words: Vec<Vec<&str>> = texts
-                .par_iter()
-                .map(|t| {
-                    tokens(t)
-                        .into_iter()
-                        .filter_map(|tok| match tok {
-                            Token::Word(w, true) if w.chars().count() >= 3 => Some(w),
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .collect();
-            let mut seen: HashSet<&str> = HashSet::new();
-            let first: Vec<&str> = words
+            // same every time)
+            let first: Vec<&str> = side
+                .forms
                 .iter()
-                .flatten()
                 .copied()
-                .filter(|w| seen.insert(w))
+                .filter(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() >= 3
+                })
                 .collect();
             let keys: Vec<String> = first.par_iter().map(|w| normalize::name_key(w)).collect();
             let mut m: BTreeMap<String, String> = BTreeMap::new();
@@ -542,51 +599,22 @@ impl Scorer {
         side: Side,
         para_start: &[bool],
     ) -> (Vec<SentenceFeatures>, SideWords) {
-        // each chunk of sentences is tokenised once: its tokens, with words as numbers of the
-        // chunk's own distinct forms
-        let chunks: Vec<ChunkTokens> = texts
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut local: HashMap<&str, u32, BuildHasherDefault<WordHasher>> =
-                    HashMap::default();
-                let mut forms = Vec::new();
-                let mut toks = Vec::new();
-                let mut ends = Vec::with_capacity(chunk.len());
-                for text in chunk {
-                    for tok in tokens(text) {
-                        toks.push(match tok {
-                            Token::Number(d) => Tok::Number(number_concept(d)),
-                            Token::Mark(c) => Tok::Mark(mark_concept(c)),
-                            Token::Word(w, _) => Tok::Word(*local.entry(w).or_insert_with(|| {
-                                forms.push(w);
-                                forms.len() as u32 - 1
-                            })),
-                        });
-                    }
-                    ends.push(toks.len());
-                }
-                ChunkTokens { forms, toks, ends }
-            })
-            .collect();
-        // distinct word forms of the side in order of first occurrence (the same order whatever
-        // the thread count: chunks are fixed), and each chunk's forms as numbers of those
-        let mut number: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
-        let mut forms: Vec<&str> = Vec::new();
-        let globals: Vec<Vec<u32>> = chunks
-            .iter()
-            .map(|c| {
-                c.forms
-                    .iter()
-                    .map(|&f| {
-                        *number.entry(f).or_insert_with(|| {
-                            forms.push(f);
-                            forms.len() as u32 - 1
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
-        drop(number);
+        self.analyse_tokens(tokenise(texts), texts, side, para_start)
+    }
+
+    /// [`Scorer::analyse`] of texts already tokenised by [`tokenise`].
+    pub fn analyse_tokens(
+        &self,
+        tokens: SideTokens,
+        texts: &[&str],
+        side: Side,
+        para_start: &[bool],
+    ) -> (Vec<SentenceFeatures>, SideWords) {
+        let SideTokens {
+            chunks,
+            globals,
+            forms,
+        } = tokens;
         let words: Vec<WordInfo> = forms.par_iter().map(|w| self.word_info(w, side)).collect();
         let w = &self.w;
         let lang = self.lang(side);
