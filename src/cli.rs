@@ -786,12 +786,13 @@ pub fn execute(cli: Cli) -> Result<i32> {
         }) => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let cfg = align_config(pipeline.as_deref(), None)?;
+            // the command itself, as its own process (first, while this one is small): what
+            // `/usr/bin/time -v` reports for it
+            let command =
+                align::bench::run_command(&src_file, &tgt_file, sl, tl, pipeline.as_deref())?;
             let mut report =
                 align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
             emit(&report.text)?;
-            // the command itself, as its own process: what `/usr/bin/time -v` reports for it
-            let command =
-                align::bench::run_command(&src_file, &tgt_file, sl, tl, pipeline.as_deref())?;
             emit(&align::bench::command_report(&command))?;
             report.figures.command_wall = Some(command.wall);
             report.figures.command_cpu = command.cpu.map(|(u, s)| u + s);

@@ -244,7 +244,11 @@ pub struct PeerRun {
 pub struct CommandRun {
     pub wall: f64,
     pub cpu: Option<(f64, f64)>,
+    /// Peak resident memory sampled every 20 ms (`VmHWM`).
     pub peak_kib: Option<u64>,
+    /// `ru_maxrss` from `wait4`. Linux counts in it the parent's peak at the time of the fork
+    /// (the child starts as its copy), so it is the child's own only when the parent is small.
+    pub max_rss_kib: Option<u64>,
     pub how: String,
 }
 
@@ -258,10 +262,9 @@ fn child_peak_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// Runs a command to completion or until `limit`. Its CPU time and peak resident memory are
-/// the ones the system reports for it when it is reaped (`wait4`, as `/usr/bin/time` reads
-/// them); its peak memory is also sampled every 20 ms (`VmHWM`), which is all there is where
-/// `wait4` is not available.
+/// Runs a command to completion or until `limit`. Its CPU time is the one the system reports
+/// for it when it is reaped (`wait4`, as `/usr/bin/time` reads it); its peak memory is sampled
+/// every 20 ms (`VmHWM`), and `wait4`'s `ru_maxrss` is kept beside it.
 fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<CommandRun> {
     let t0 = Instant::now();
     let mut child = cmd
@@ -278,10 +281,8 @@ fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<CommandRu
             return Ok(CommandRun {
                 wall: t0.elapsed().as_secs_f64(),
                 cpu,
-                peak_kib: match (peak, max_kib) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                },
+                peak_kib: peak,
+                max_rss_kib: max_kib,
                 how,
             });
         }
@@ -291,7 +292,8 @@ fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<CommandRu
             return Ok(CommandRun {
                 wall: t0.elapsed().as_secs_f64(),
                 cpu,
-                peak_kib: peak.max(max_kib),
+                peak_kib: peak,
+                max_rss_kib: max_kib,
                 how: format!("killed at the {} s limit", limit.as_secs()),
             });
         }
@@ -362,7 +364,8 @@ fn reap_blocking(child: &mut std::process::Child) -> std::io::Result<Reaped> {
 
 /// Runs this program's own `tilmash align --src S --tgt T SRC TGT --format jsonl` (output
 /// discarded) as a separate process: the wall time, CPU time and peak memory of the command
-/// itself, the figures `/usr/bin/time -v` gives for it.
+/// itself, the figures `/usr/bin/time -v` gives for it. Run it before this process has grown
+/// (before [`run`]): its peak is then `wait4`'s `ru_maxrss`, exact as `/usr/bin/time`'s.
 pub fn run_command(
     src: &Path,
     tgt: &Path,
@@ -390,6 +393,7 @@ pub fn command_report(r: &CommandRun) -> String {
     });
     let peak = r
         .peak_kib
+        .max(r.max_rss_kib)
         .map_or("?".to_string(), |k| format!("{:.1}", k as f64 / 1024.0));
     format!(
         "command tilmash align --format jsonl: wall_s {:.3}, cpu_s {cpu}, peak_rss_mb {peak}, {}\n",
