@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: no such file or directory; check the path or the pipeline's `input` glob")]
+    #[error("{path}: no such file or directory; check the path (and the pipeline's `input` key, if it came from there)")]
     MissingPath { path: PathBuf },
 
     #[error("{path}: cannot read ({source}); check that the file exists and is readable")]
@@ -25,7 +25,7 @@ pub enum Error {
     #[error("{path}: no text files found (looked for {what}); point --input at .txt/.md files")]
     NoInputs { path: PathBuf, what: String },
 
-    #[error("{path}: file is empty; remove it from the input or add text to it")]
+    #[error("{path}: file is empty (or holds only white space); remove it from the input or add text to it")]
     EmptyFile { path: PathBuf },
 
     #[error("{path}: looks like a binary file ({why}); give tilmash plain-text files only")]
