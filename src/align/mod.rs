@@ -411,6 +411,24 @@ pub fn align_sides_timed(
 }
 
 fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -> Result<Aligned> {
+    let analysed = analyse_sides(src, tgt, cfg, ph)?;
+    Ok(align_analysed(analysed, cfg, ph))
+}
+
+/// Both sides' features and the scorer that made them: all the search needs. The texts are not
+/// kept, so a caller that owns them can free them before the search (at 100,000 sentences per
+/// side they are about 45 MB).
+pub struct Analysed {
+    scorer: Scorer,
+    fs: Vec<SentenceFeatures>,
+    ft: Vec<SentenceFeatures>,
+    src_words: score::SideWords,
+    tgt_words: score::SideWords,
+}
+
+/// The first half of [`align_sides`]: the scorer (length ratio, names linked) and each
+/// sentence's features.
+pub fn analyse_sides(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -> Result<Analysed> {
     ph.start();
     let mut scorer = Scorer::new(src.lang, tgt.lang, cfg)?;
     // the pair's measured ratio when known: a document's character totals are biased by whatever
@@ -421,12 +439,38 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
         (None, Some(r)) => scorer.ratio = r,
         (None, None) => scorer.estimate_length(src.sentences, tgt.sentences),
     }
-    scorer.link_names(src.sentences, tgt.sentences);
-    ph.mark("names");
-    let costs = cfg.search_costs();
-    let (mut fs, src_words) = scorer.analyse(src.sentences, score::Side::Src, src.para_start);
-    let (mut ft, tgt_words) = scorer.analyse(tgt.sentences, score::Side::Tgt, tgt.para_start);
+    // each sentence is tokenised once, for the names and the features
+    let (src_tokens, tgt_tokens) = (
+        score::tokenise(src.sentences),
+        score::tokenise(tgt.sentences),
+    );
+    scorer.link_name_forms(&src_tokens, &tgt_tokens);
+    ph.mark("tokens, names");
+    let (fs, src_words) =
+        scorer.analyse_tokens(src_tokens, src.sentences, score::Side::Src, src.para_start);
+    let (ft, tgt_words) =
+        scorer.analyse_tokens(tgt_tokens, tgt.sentences, score::Side::Tgt, tgt.para_start);
     ph.mark("features");
+    Ok(Analysed {
+        scorer,
+        fs,
+        ft,
+        src_words,
+        tgt_words,
+    })
+}
+
+/// The second half of [`align_sides`]: the search, lexicon induction and the second pass, and
+/// each bead's calibrated score and margin.
+pub fn align_analysed(analysed: Analysed, cfg: &AlignConfig, ph: &mut Phases) -> Aligned {
+    let Analysed {
+        mut scorer,
+        mut fs,
+        mut ft,
+        src_words,
+        tgt_words,
+    } = analysed;
+    let costs = cfg.search_costs();
     let mut shapes = Searcher {
         scorer: &scorer,
         costs,
@@ -481,11 +525,11 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
                     scorer.ratio = ((lt + k * r0) / (ls + k)).clamp(0.2, 5.0);
                 }
             }
-            drop(confident);
+            drop((confident, beads));
             ph.mark("induce");
             scorer.set_induced(lex);
-            fs = scorer.with_induced(&fs, &src_words);
-            ft = scorer.with_induced(&ft, &tgt_words);
+            scorer.add_induced(&mut fs, &src_words);
+            scorer.add_induced(&mut ft, &tgt_words);
             drop((src_words, tgt_words));
             ph.mark("features 2");
             shapes = Searcher {
@@ -517,7 +561,7 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
         }
     }
     ph.mark("scores 2");
-    Ok(Aligned { beads, margins })
+    Aligned { beads, margins }
 }
 
 #[cfg(test)]
