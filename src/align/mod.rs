@@ -424,6 +424,8 @@ pub struct Analysed {
     ft: Vec<SentenceFeatures>,
     src_words: score::SideWords,
     tgt_words: score::SideWords,
+    /// A side carries paragraph structure (segmented input, not lines).
+    segmented: bool,
 }
 
 /// The first half of [`align_sides`]: the scorer (length ratio, names linked) and each
@@ -457,6 +459,7 @@ pub fn analyse_sides(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -
         ft,
         src_words,
         tgt_words,
+        segmented: !src.para_start.is_empty() || !tgt.para_start.is_empty(),
     })
 }
 
@@ -469,6 +472,7 @@ pub fn align_analysed(analysed: Analysed, cfg: &AlignConfig, ph: &mut Phases) ->
         mut ft,
         src_words,
         tgt_words,
+        segmented,
     } = analysed;
     let costs = cfg.search_costs();
     let mut shapes = Searcher {
@@ -479,7 +483,6 @@ pub fn align_analysed(analysed: Analysed, cfg: &AlignConfig, ph: &mut Phases) ->
     ph.mark("search");
     // the second pass prices skips and merges from this document's first-pass rates (line input
     // only: on segmented input the shapes count the segmenters' disagreements too)
-    let segmented = !src.para_start.is_empty() || !tgt.para_start.is_empty();
     let costs2 = if segmented {
         costs
     } else {
