@@ -232,6 +232,16 @@ pub enum BenchCommand {
     },
 }
 
+/// One side's sentences for `tilmash align`.
+struct Sentences {
+    /// As written (kept only where the output prints them).
+    written: Vec<String>,
+    /// In the align profile, as the aligner reads them.
+    normalized: Vec<String>,
+    /// Per sentence: does it start a paragraph (with --segment only; empty otherwise).
+    starts: Vec<bool>,
+}
+
 fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
     Lang::parse_working(s)
         .ok_or_else(|| Error::Usage(format!("{flag} {s}: unknown language; use kk, ru or en")))
@@ -585,13 +595,15 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 None => Default::default(),
             };
             let cfg = align_config(pipeline.as_deref(), dictionary)?;
-            // sentences, and whether each starts a paragraph (known with --segment only)
-            let load = |p: &Path, lang: Lang| -> Result<(Vec<String>, Vec<bool>)> {
+            // sentences (as written only for TMX, which prints them; the aligner reads them in
+            // the align profile), and whether each starts a paragraph (known with --segment only)
+            let keep_written = format == AlignFormat::Tmx;
+            let load = |p: &Path, lang: Lang| -> Result<Sentences> {
                 let (text, report) = ingest::read_text_with(p, enc)?;
                 for w in &report.warnings {
                     eprintln!("tilmash: warning: {w}");
                 }
-                let mut sents = Vec::new();
+                let mut written = Vec::new();
                 let mut starts = Vec::new();
                 if seg {
                     // as `tilmash segment`: the characters of running text are kept, so each
@@ -603,31 +615,38 @@ pub fn execute(cli: Cli) -> Result<i32> {
                             .into_iter()
                             .enumerate()
                         {
-                            sents.push(s.to_string());
+                            written.push(s.to_string());
                             starts.push(k == 0);
                         }
                     }
                 } else {
-                    sents = text.lines().map(str::to_string).collect();
+                    written = text.lines().map(str::to_string).collect();
                 }
-                Ok((sents, starts))
+                drop(text);
+                let normalized = written
+                    .iter()
+                    .map(|s| normalize::normalize(s, Profile::Align))
+                    .collect();
+                if !keep_written {
+                    written = Vec::new();
+                }
+                Ok(Sentences {
+                    written,
+                    normalized,
+                    starts,
+                })
             };
-            let ((src_sents, src_starts), (tgt_sents, tgt_starts)) =
-                (load(&src_file, sl)?, load(&tgt_file, tl)?);
-            let fa: Vec<String> = src_sents
-                .iter()
-                .map(|s| normalize::normalize(s, Profile::Align))
-                .collect();
-            let fb: Vec<String> = tgt_sents
-                .iter()
-                .map(|s| normalize::normalize(s, Profile::Align))
-                .collect();
-            let ra: Vec<&str> = fa.iter().map(String::as_str).collect();
-            let rb: Vec<&str> = fb.iter().map(String::as_str).collect();
+            let (mut sa, mut sb) = (load(&src_file, sl)?, load(&tgt_file, tl)?);
+            let (src_sents, tgt_sents) = (
+                std::mem::take(&mut sa.written),
+                std::mem::take(&mut sb.written),
+            );
             let mut types = Vec::new();
             let mut evidence = Vec::new();
             let mut margins: Vec<f64> = Vec::new();
             let beads = if mode == AlignMode::Comparable {
+                let ra: Vec<&str> = sa.normalized.iter().map(String::as_str).collect();
+                let rb: Vec<&str> = sb.normalized.iter().map(String::as_str).collect();
                 // unmatched sentences are left out: only mined pairs are printed
                 let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
                 types = mined.iter().map(|m| m.unit_type).collect();
@@ -644,19 +663,27 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     })
                     .collect()
             } else {
-                let aligned = align::align_sides_margins(
+                let mut phases = align::Phases::default();
+                let ra: Vec<&str> = sa.normalized.iter().map(String::as_str).collect();
+                let rb: Vec<&str> = sb.normalized.iter().map(String::as_str).collect();
+                let analysed = align::analyse_sides(
                     align::Side {
                         lang: sl,
                         sentences: &ra,
-                        para_start: &src_starts,
+                        para_start: &sa.starts,
                     },
                     align::Side {
                         lang: tl,
                         sentences: &rb,
-                        para_start: &tgt_starts,
+                        para_start: &sb.starts,
                     },
                     &cfg,
+                    &mut phases,
                 )?;
+                // the search needs the features only: the texts go before it
+                drop((ra, rb));
+                drop((sa, sb));
+                let aligned = align::align_analysed(analysed, &cfg, &mut phases);
                 // raw scores come with the margin the calibration is fitted on
                 if !cfg.calibrate {
                     margins = aligned.margins;
@@ -759,8 +786,16 @@ pub fn execute(cli: Cli) -> Result<i32> {
         }) => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let cfg = align_config(pipeline.as_deref(), None)?;
-            let report = align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
+            // the command itself, as its own process (first, while this one is small): what
+            // `/usr/bin/time -v` reports for it
+            let command =
+                align::bench::run_command(&src_file, &tgt_file, sl, tl, pipeline.as_deref())?;
+            let mut report =
+                align::bench::run(&src_file, &tgt_file, sl, tl, gold.as_deref(), &cfg)?;
             emit(&report.text)?;
+            emit(&align::bench::command_report(&command))?;
+            report.figures.command_wall = Some(command.wall);
+            report.figures.command_cpu = command.cpu.map(|(u, s)| u + s);
             if peers {
                 let limit = std::time::Duration::from_secs(peer_timeout);
                 let runs = align::bench::run_peers(&src_file, &tgt_file, limit);

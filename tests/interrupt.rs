@@ -219,10 +219,10 @@ fn kill_9_at_any_moment_leaves_whole_files_and_rerun_matches() {
 fn two_runs_on_one_output_folder_write_one_after_the_other() {
     let t = sets();
     let out = t.root.join("out");
-    let mut first = run_cmd(&t.old_in, &out, 500).spawn().unwrap();
+    let mut first = run_cmd(&t.old_in, &out, 600).spawn().unwrap();
     assert!(wait_for_temp(&mut first, &out), "first run ended early");
-    // The first run holds the folder while it stages (about 25 files × 500 ms): long enough for
-    // the second to plan, segment and align the five documents first even on a loaded machine.
+    // The first run holds the folder while it stages (about 25 files × 600 ms): long enough
+    // for the second to reach the lock even on a loaded machine (200 ms was not, under CI load).
     let second = run_cmd(&t.new_in, &out, 0).output().unwrap();
     let first = first.wait_with_output().unwrap();
     assert!(first.status.success(), "{}", stderr(&first));

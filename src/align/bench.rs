@@ -1,7 +1,7 @@
 //! `tilmash bench align`: time and peak memory of aligning two files, and strict F1 against gold
 //! beads when given (Vecalign's convention, as `shared/tools/eval/align_eval.py` computes it).
 
-use super::{align_sides_timed, AlignConfig, Phases, Side};
+use super::{align_analysed, analyse_sides, AlignConfig, Phases, Side};
 use crate::error::{Error, Result};
 use crate::ingest;
 use crate::model::{Bead, Lang};
@@ -122,6 +122,9 @@ pub struct Figures {
     /// Reading, normalising and aligning (what a peer's run does): wall and CPU seconds.
     pub total_wall: f64,
     pub total_cpu: Option<f64>,
+    /// The `tilmash align` command as its own process ([`run_command`]): wall and CPU seconds.
+    pub command_wall: Option<f64>,
+    pub command_cpu: Option<f64>,
 }
 
 /// The benchmark's report (one `key: value` per line) and its figures.
@@ -156,7 +159,9 @@ pub fn run(
     let t1 = Instant::now();
     let cpu1 = cpu_times(Who::Process);
     let mut phases = Phases::default();
-    let beads = align_sides_timed(
+    let (na, nb) = (a.len(), b.len());
+    // as `tilmash align` does: the texts go once the features are built
+    let analysed = analyse_sides(
         Side {
             lang: sl,
             sentences: &ra,
@@ -170,6 +175,9 @@ pub fn run(
         cfg,
         &mut phases,
     )?;
+    drop((ra, rb));
+    drop((a, b));
+    let beads = align_analysed(analysed, cfg, &mut phases).beads;
     let t_align = t1.elapsed();
     let cpu2 = cpu_times(Who::Process);
     let spent = |from: Option<(f64, f64)>| {
@@ -181,11 +189,13 @@ pub fn run(
         align_cpu: spent(cpu1).map(|(u, s)| u + s),
         total_wall: t0.elapsed().as_secs_f64(),
         total_cpu: spent(cpu0).map(|(u, s)| u + s),
+        command_wall: None,
+        command_cpu: None,
     };
     let mut out = format!(
         "pair: {sl}-{tl}\nsentences: {} x {}\nbeads: {}\nload_s: {:.3}\nalign_s: {:.3}\nthreads: {}\n",
-        a.len(),
-        b.len(),
+        na,
+        nb,
         beads.len(),
         t_load.as_secs_f64(),
         t_align.as_secs_f64(),
@@ -234,7 +244,11 @@ pub struct PeerRun {
 pub struct CommandRun {
     pub wall: f64,
     pub cpu: Option<(f64, f64)>,
+    /// Peak resident memory sampled every 20 ms (`VmHWM`).
     pub peak_kib: Option<u64>,
+    /// `ru_maxrss` from `wait4`. Linux counts in it the parent's peak at the time of the fork
+    /// (the child starts as its copy), so it is the child's own only when the parent is small.
+    pub max_rss_kib: Option<u64>,
     pub how: String,
 }
 
@@ -248,16 +262,11 @@ fn child_peak_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// Runs a command to completion or until `limit`, sampling its peak memory every 20 ms. Its
-/// CPU time is what the children's `getrusage` gains while it runs: the peers run one at a time
-/// and are waited for, so that is the command's own (with any process it waited for).
+/// Runs a command to completion or until `limit`. Its CPU time is the one the system reports
+/// for it when it is reaped (`wait4`, as `/usr/bin/time` reads it); its peak memory is sampled
+/// every 20 ms (`VmHWM`), and `wait4`'s `ru_maxrss` is kept beside it.
 fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<CommandRun> {
     let t0 = Instant::now();
-    let cpu0 = cpu_times(Who::Children);
-    let spent = || {
-        cpu0.zip(cpu_times(Who::Children))
-            .map(|((u0, s0), (u1, s1))| (u1 - u0, s1 - s0))
-    };
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -268,31 +277,128 @@ fn time_command(cmd: &mut Command, limit: Duration) -> std::io::Result<CommandRu
         if let Some(k) = child_peak_kib(child.id()) {
             peak = Some(peak.map_or(k, |p: u64| p.max(k)));
         }
-        if let Some(status) = child.try_wait()? {
-            let how = if status.success() {
-                "ok".to_string()
-            } else {
-                format!("failed ({status})")
-            };
+        if let Some((how, cpu, max_kib)) = reap(&mut child)? {
             return Ok(CommandRun {
                 wall: t0.elapsed().as_secs_f64(),
-                cpu: spent(),
+                cpu,
                 peak_kib: peak,
+                max_rss_kib: max_kib,
                 how,
             });
         }
         if t0.elapsed() >= limit {
             let _ = child.kill();
-            let _ = child.wait();
+            let (_, cpu, max_kib) = reap_blocking(&mut child)?;
             return Ok(CommandRun {
                 wall: t0.elapsed().as_secs_f64(),
-                cpu: spent(),
+                cpu,
                 peak_kib: peak,
+                max_rss_kib: max_kib,
                 how: format!("killed at the {} s limit", limit.as_secs()),
             });
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// What a finished child reports: how it ended, CPU (user, system) seconds, peak KiB.
+type Reaped = (String, Option<(f64, f64)>, Option<u64>);
+
+/// The child's end and its own resource use, when it has ended (`wait4` without blocking).
+#[cfg(unix)]
+fn reap(child: &mut std::process::Child) -> std::io::Result<Option<Reaped>> {
+    wait4(child, libc::WNOHANG)
+}
+
+#[cfg(unix)]
+fn reap_blocking(child: &mut std::process::Child) -> std::io::Result<Reaped> {
+    wait4(child, 0).map(|r| r.unwrap_or(("?".into(), None, None)))
+}
+
+#[cfg(unix)]
+fn wait4(child: &mut std::process::Child, flags: libc::c_int) -> std::io::Result<Option<Reaped>> {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: wait4 writes only the status and the struct it is given, which is plain data and
+    // zero-initialised; the pid is our own child, not yet reaped.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if r == 0 {
+        return Ok(None);
+    }
+    let how = if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        "ok".to_string()
+    } else if libc::WIFEXITED(status) {
+        format!("failed (exit status {})", libc::WEXITSTATUS(status))
+    } else {
+        format!("failed (signal {})", libc::WTERMSIG(status))
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Ok(Some((
+        how,
+        Some((secs(usage.ru_utime), secs(usage.ru_stime))),
+        // Linux reports ru_maxrss in KiB
+        Some(usage.ru_maxrss as u64),
+    )))
+}
+
+#[cfg(not(unix))]
+fn reap(child: &mut std::process::Child) -> std::io::Result<Option<Reaped>> {
+    Ok(child.try_wait()?.map(|s| {
+        let how = if s.success() {
+            "ok".to_string()
+        } else {
+            format!("failed ({s})")
+        };
+        (how, None, None)
+    }))
+}
+
+#[cfg(not(unix))]
+fn reap_blocking(child: &mut std::process::Child) -> std::io::Result<Reaped> {
+    child.wait().map(|_| ("killed".into(), None, None))
+}
+
+/// Runs this program's own `tilmash align --src S --tgt T SRC TGT --format jsonl` (output
+/// discarded) as a separate process: the wall time, CPU time and peak memory of the command
+/// itself, the figures `/usr/bin/time -v` gives for it. Run it before this process has grown
+/// (before [`run`]): its peak is then `wait4`'s `ru_maxrss`, exact as `/usr/bin/time`'s.
+pub fn run_command(
+    src: &Path,
+    tgt: &Path,
+    sl: Lang,
+    tl: Lang,
+    pipeline: Option<&Path>,
+) -> Result<CommandRun> {
+    let exe = std::env::current_exe().map_err(|e| Error::read(Path::new("<current exe>"), e))?;
+    let mut cmd = Command::new(&exe);
+    cmd.arg("align")
+        .args(["--src", sl.code(), "--tgt", tl.code()])
+        .arg(src)
+        .arg(tgt)
+        .args(["--format", "jsonl"]);
+    if let Some(p) = pipeline {
+        cmd.arg("--pipeline").arg(p);
+    }
+    time_command(&mut cmd, Duration::from_secs(3600)).map_err(|e| Error::read(&exe, e))
+}
+
+/// The report's line for [`run_command`].
+pub fn command_report(r: &CommandRun) -> String {
+    let cpu = r.cpu.map_or("?".to_string(), |(u, s)| {
+        format!("{:.3} (user {u:.3}, sys {s:.3})", u + s)
+    });
+    let peak = r
+        .peak_kib
+        .max(r.max_rss_kib)
+        .map_or("?".to_string(), |k| format!("{:.1}", k as f64 / 1024.0));
+    format!(
+        "command tilmash align --format jsonl: wall_s {:.3}, cpu_s {cpu}, peak_rss_mb {peak}, {}\n",
+        r.wall, r.how
+    )
 }
 
 /// Runs the peers on the same two files: hunalign (binary from `$HUNALIGN`, with an empty
@@ -377,7 +483,8 @@ pub fn run_peers(src: &Path, tgt: &Path, limit: Duration) -> Vec<PeerRun> {
 
 /// The peers' lines of the report, each followed by how many times tilmash's time it took:
 /// by wall time and by CPU time (all threads), against tilmash's aligning alone and against its
-/// whole run (reading and normalising too, as a peer's run includes its reading).
+/// whole run (reading and normalising too, as a peer's run includes its reading), and against
+/// the `tilmash align` command run as its own process (process against process), when it ran.
 pub fn peer_report(peers: &[PeerRun], tilmash: &Figures) -> String {
     let mut out = String::new();
     let times = |peer: f64, ours: Option<f64>| {
@@ -406,6 +513,14 @@ pub fn peer_report(peers: &[PeerRun], tilmash: &Figures) -> String {
                     cpu.map_or("?".into(), |c| times(c, tilmash.align_cpu)),
                     cpu.map_or("?".into(), |c| times(c, tilmash.total_cpu)),
                 ));
+                if let Some(w) = tilmash.command_wall {
+                    out.push_str(&format!(
+                        "peer {} / tilmash align command: wall {}x, cpu {}x\n",
+                        p.name,
+                        times(r.wall, Some(w)),
+                        cpu.map_or("?".into(), |c| times(c, tilmash.command_cpu)),
+                    ));
+                }
             }
             None => out.push_str(&format!("peer {}: {}\n", p.name, p.notice)),
         }

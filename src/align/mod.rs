@@ -13,6 +13,7 @@ pub mod induce;
 pub mod lexicon;
 pub mod mining;
 pub mod passages;
+pub mod priors;
 pub mod score;
 pub mod search;
 pub mod triangle;
@@ -119,6 +120,18 @@ pub struct AlignConfig {
     pub induce_min_prob: f64,
     /// Induction: first-pass beads with at least this confidence teach the lexicon.
     pub induce_min_score: f64,
+    /// Bead-shape priors per document (`priors`): weight of the prior rates against the first
+    /// pass's beads, in beads (sentences for the skip rate); 0 keeps the costs as set.
+    pub shape_prior_weight: f64,
+    /// The rate of skipped sentences (per sentence) that `skip_cost` stands for.
+    pub shape_prior_skip_rate: f64,
+    /// The rate of merges (per bead with both sides) that `merge_cost` stands for.
+    pub shape_prior_merge_rate: f64,
+    /// The most a document's rates move a skip or merge cost, either way.
+    pub shape_adapt_max: f64,
+    /// The 1-1 cap (`substitute_margin`) stays where the configured skip cost puts it when the
+    /// skip cost moves.
+    pub shape_adapt_keeps_cap: bool,
 }
 
 impl Default for AlignConfig {
@@ -148,6 +161,11 @@ impl Default for AlignConfig {
             calibrate: true,
             induce_min_prob: 0.2,
             induce_min_score: 0.6,
+            shape_prior_weight: 10.0,
+            shape_prior_skip_rate: 0.03,
+            shape_prior_merge_rate: 0.08,
+            shape_adapt_max: 2.0,
+            shape_adapt_keeps_cap: false,
         }
     }
 }
@@ -393,6 +411,26 @@ pub fn align_sides_timed(
 }
 
 fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -> Result<Aligned> {
+    let analysed = analyse_sides(src, tgt, cfg, ph)?;
+    Ok(align_analysed(analysed, cfg, ph))
+}
+
+/// Both sides' features and the scorer that made them: all the search needs. The texts are not
+/// kept, so a caller that owns them can free them before the search (at 100,000 sentences per
+/// side they are about 45 MB).
+pub struct Analysed {
+    scorer: Scorer,
+    fs: Vec<SentenceFeatures>,
+    ft: Vec<SentenceFeatures>,
+    src_words: score::SideWords,
+    tgt_words: score::SideWords,
+    /// A side carries paragraph structure (segmented input, not lines).
+    segmented: bool,
+}
+
+/// The first half of [`align_sides`]: the scorer (length ratio, names linked) and each
+/// sentence's features.
+pub fn analyse_sides(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) -> Result<Analysed> {
     ph.start();
     let mut scorer = Scorer::new(src.lang, tgt.lang, cfg)?;
     // the pair's measured ratio when known: a document's character totals are biased by whatever
@@ -403,18 +441,54 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
         (None, Some(r)) => scorer.ratio = r,
         (None, None) => scorer.estimate_length(src.sentences, tgt.sentences),
     }
-    scorer.link_names(src.sentences, tgt.sentences);
-    ph.mark("names");
-    let costs = cfg.search_costs();
-    let (mut fs, src_words) = scorer.analyse(src.sentences, score::Side::Src, src.para_start);
-    let (mut ft, tgt_words) = scorer.analyse(tgt.sentences, score::Side::Tgt, tgt.para_start);
+    // each sentence is tokenised once, for the names and the features
+    let (src_tokens, tgt_tokens) = (
+        score::tokenise(src.sentences),
+        score::tokenise(tgt.sentences),
+    );
+    scorer.link_name_forms(&src_tokens, &tgt_tokens);
+    ph.mark("tokens, names");
+    let (fs, src_words) =
+        scorer.analyse_tokens(src_tokens, src.sentences, score::Side::Src, src.para_start);
+    let (ft, tgt_words) =
+        scorer.analyse_tokens(tgt_tokens, tgt.sentences, score::Side::Tgt, tgt.para_start);
     ph.mark("features");
+    Ok(Analysed {
+        scorer,
+        fs,
+        ft,
+        src_words,
+        tgt_words,
+        segmented: !src.para_start.is_empty() || !tgt.para_start.is_empty(),
+    })
+}
+
+/// The second half of [`align_sides`]: the search, lexicon induction and the second pass, and
+/// each bead's calibrated score and margin.
+pub fn align_analysed(analysed: Analysed, cfg: &AlignConfig, ph: &mut Phases) -> Aligned {
+    let Analysed {
+        mut scorer,
+        mut fs,
+        mut ft,
+        src_words,
+        tgt_words,
+        segmented,
+    } = analysed;
+    let costs = cfg.search_costs();
     let mut shapes = Searcher {
         scorer: &scorer,
         costs,
     }
     .align(&fs, &ft);
     ph.mark("search");
+    // the second pass prices skips and merges from this document's first-pass rates (line input
+    // only: on segmented input the shapes count the segmenters' disagreements too)
+    let costs2 = if segmented {
+        costs
+    } else {
+        priors::adapt(costs, &shapes, cfg)
+    };
+    let mut refined = false;
     if cfg.signals.induction {
         let beads = beads_of(&scorer, &fs, &ft, &shapes);
         ph.mark("scores");
@@ -454,20 +528,29 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
                     scorer.ratio = ((lt + k * r0) / (ls + k)).clamp(0.2, 5.0);
                 }
             }
-            drop(confident);
+            drop((confident, beads));
             ph.mark("induce");
             scorer.set_induced(lex);
-            fs = scorer.with_induced(&fs, &src_words);
-            ft = scorer.with_induced(&ft, &tgt_words);
+            scorer.add_induced(&mut fs, &src_words);
+            scorer.add_induced(&mut ft, &tgt_words);
             drop((src_words, tgt_words));
             ph.mark("features 2");
             shapes = Searcher {
                 scorer: &scorer,
-                costs,
+                costs: costs2,
             }
             .refine(&fs, &ft, &shapes);
+            refined = true;
             ph.mark("search 2");
         }
+    }
+    if !refined && (costs2.skip, costs2.merge) != (costs.skip, costs.merge) {
+        shapes = Searcher {
+            scorer: &scorer,
+            costs: costs2,
+        }
+        .refine(&fs, &ft, &shapes);
+        ph.mark("search 2");
     }
     let mut beads = beads_of(&scorer, &fs, &ft, &shapes);
     let margins: Vec<f64> = beads
@@ -481,7 +564,7 @@ fn align_sides_full(src: Side, tgt: Side, cfg: &AlignConfig, ph: &mut Phases) ->
         }
     }
     ph.mark("scores 2");
-    Ok(Aligned { beads, margins })
+    Aligned { beads, margins }
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::model::Lang;
 use crate::normalize;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 
 /// Which side of the pair a text is on.
@@ -120,7 +120,7 @@ struct WordInfo {
 #[derive(Debug, Clone)]
 pub struct SideWords {
     side: Side,
-    /// Distinct word forms, in sorted order.
+    /// Distinct word forms, in order of first occurrence.
     words: Vec<WordInfo>,
     /// Counted words of all sentences, as indices into `words`; sentence k's are
     /// `flat[start[k]..start[k + 1]]`.
@@ -147,6 +147,25 @@ impl std::hash::Hasher for WordHasher {
             self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
     }
+}
+
+/// Sentences per job of [`Scorer::analyse`].
+const CHUNK: usize = 512;
+
+/// A token of [`Scorer::analyse`]: a number or mark as its concept, a word as the number of its
+/// form among its chunk's distinct forms.
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    Number(u32),
+    Mark(u32),
+    Word(u32),
+}
+
+/// The tokens of a chunk of sentences: sentence n's are `toks[ends[n - 1]..ends[n]]`.
+struct ChunkTokens<'a> {
+    forms: Vec<&'a str>,
+    toks: Vec<Tok>,
+    ends: Vec<usize>,
 }
 
 fn number_concept(d: &str) -> u32 {
@@ -186,7 +205,7 @@ pub struct Scorer {
 /// A word or number token of a sentence.
 #[derive(Debug)]
 enum Token<'a> {
-    Word(&'a str, bool),
+    Word(&'a str),
     Number(&'a str),
     Mark(char),
 }
@@ -195,7 +214,7 @@ fn make_token(w: &str, digit: bool) -> Token<'_> {
     if digit {
         Token::Number(w)
     } else {
-        Token::Word(w, w.chars().next().is_some_and(char::is_uppercase))
+        Token::Word(w)
     }
 }
 
@@ -277,6 +296,67 @@ fn prefix(w: &str, n: usize) -> &str {
     }
 }
 
+/// One side's sentences tokenised once, for [`Scorer::link_name_forms`] and
+/// [`Scorer::analyse_tokens`].
+pub struct SideTokens<'a> {
+    /// Chunks of [`CHUNK`] sentences.
+    chunks: Vec<ChunkTokens<'a>>,
+    /// Per chunk, its forms as numbers of `forms`.
+    globals: Vec<Vec<u32>>,
+    /// Distinct word forms of the side, in order of first occurrence (the same order whatever
+    /// the thread count: chunks are fixed).
+    forms: Vec<&'a str>,
+}
+
+/// Tokenises sentences (in parallel, a chunk at a time), each once.
+pub fn tokenise<'a>(texts: &[&'a str]) -> SideTokens<'a> {
+    // each chunk's tokens, with words as numbers of the chunk's own distinct forms
+    let chunks: Vec<ChunkTokens> = texts
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut local: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
+            let mut forms = Vec::new();
+            let mut toks = Vec::new();
+            let mut ends = Vec::with_capacity(chunk.len());
+            for text in chunk {
+                for tok in tokens(text) {
+                    toks.push(match tok {
+                        Token::Number(d) => Tok::Number(number_concept(d)),
+                        Token::Mark(c) => Tok::Mark(mark_concept(c)),
+                        Token::Word(w) => Tok::Word(*local.entry(w).or_insert_with(|| {
+                            forms.push(w);
+                            forms.len() as u32 - 1
+                        })),
+                    });
+                }
+                ends.push(toks.len());
+            }
+            ChunkTokens { forms, toks, ends }
+        })
+        .collect();
+    let mut number: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
+    let mut forms: Vec<&str> = Vec::new();
+    let globals: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|c| {
+            c.forms
+                .iter()
+                .map(|&f| {
+                    *number.entry(f).or_insert_with(|| {
+                        forms.push(f);
+                        forms.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    SideTokens {
+        chunks,
+        globals,
+        forms,
+    }
+}
+
 impl Scorer {
     /// A scorer with the seed lexicon of the pair, the user dictionary named in `cfg` (if any),
     /// and the length ratio from `cfg` (or 1 until [`Scorer::estimate_length`] is called).
@@ -355,30 +435,26 @@ impl Scorer {
     /// Links names across scripts for this corpus: each capitalised target word whose name key
     /// is close (`normalize::name_similarity` ≥ 0.8) to a source one gets that source key.
     pub fn link_names(&mut self, src: &[&str], tgt: &[&str]) {
+        if self.use_names {
+            self.link_name_forms(&tokenise(src), &tokenise(tgt));
+        }
+    }
+
+    /// [`Scorer::link_names`] of two tokenised sides.
+    pub fn link_name_forms(&mut self, src: &SideTokens, tgt: &SideTokens) {
         if !self.use_names {
             return;
         }
-        let collect = |texts: &[&str]| {
+        let collect = |side: &SideTokens| {
             // capitalised words in text order (a word's first occurrence only: its key is the
-            // same every time), tokenised in parallel
-            let words: Vec<Vec<&str>> = texts
-                .par_iter()
-                .map(|t| {
-                    tokens(t)
-                        .into_iter()
-                        .filter_map(|tok| match tok {
-                            Token::Word(w, true) if w.chars().count() >= 3 => Some(w),
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .collect();
-            let mut seen: HashSet<&str> = HashSet::new();
-            let first: Vec<&str> = words
+            // same every time)
+            let first: Vec<&str> = side
+                .forms
                 .iter()
-                .flatten()
                 .copied()
-                .filter(|w| seen.insert(w))
+                .filter(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() >= 3
+                })
                 .collect();
             let keys: Vec<String> = first.par_iter().map(|w| normalize::name_key(w)).collect();
             let mut m: BTreeMap<String, String> = BTreeMap::new();
@@ -523,97 +599,97 @@ impl Scorer {
         side: Side,
         para_start: &[bool],
     ) -> (Vec<SentenceFeatures>, SideWords) {
-        // distinct word forms, in a fixed (sorted) order whatever the thread count
-        let mut forms: Vec<&str> = texts
-            .par_chunks(512)
-            .map(|chunk| {
-                let set: HashSet<&str, BuildHasherDefault<WordHasher>> = chunk
-                    .iter()
-                    .flat_map(|t| tokens(t))
-                    .filter_map(|tok| match tok {
-                        Token::Word(w, _) => Some(w),
-                        _ => None,
-                    })
-                    .collect();
-                set.into_iter().collect::<Vec<&str>>()
-            })
-            .reduce(Vec::new, |mut a, b| {
-                a.extend(b);
-                a
-            });
-        forms.sort_unstable();
-        forms.dedup();
+        self.analyse_tokens(tokenise(texts), texts, side, para_start)
+    }
+
+    /// [`Scorer::analyse`] of texts already tokenised by [`tokenise`].
+    pub fn analyse_tokens(
+        &self,
+        tokens: SideTokens,
+        texts: &[&str],
+        side: Side,
+        para_start: &[bool],
+    ) -> (Vec<SentenceFeatures>, SideWords) {
+        let SideTokens {
+            chunks,
+            globals,
+            forms,
+        } = tokens;
         let words: Vec<WordInfo> = forms.par_iter().map(|w| self.word_info(w, side)).collect();
-        let index: HashMap<&str, u32, BuildHasherDefault<WordHasher>> = forms
-            .iter()
-            .enumerate()
-            .map(|(k, w)| (*w, k as u32))
-            .collect();
         let w = &self.w;
         let lang = self.lang(side);
-        let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = texts
-            .par_iter()
+        let per_sentence: Vec<(SentenceFeatures, Vec<u32>)> = chunks
+            .into_par_iter()
+            .zip(globals.into_par_iter())
+            .zip(texts.par_chunks(CHUNK))
             .enumerate()
-            .map(|(k, text)| {
-                let mut ids = Vec::new();
-                let mut stems = Vec::new();
-                let mut word_ids = Vec::new();
-                let (mut nwords, mut nums, mut marks) = (0u32, 0u32, 0u32);
-                if list_marker(text) {
-                    ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
-                    marks += 1;
-                }
-                for tok in tokens(text) {
-                    match tok {
-                        Token::Number(d) => {
-                            ids.push(number_concept(d));
-                            nums += 1;
-                        }
-                        Token::Mark(c) => {
-                            ids.push(mark_concept(c));
-                            marks += 1;
-                        }
-                        Token::Word(form, _) => {
-                            let x = index[form];
-                            let info = &words[x as usize];
-                            if info.skip {
-                                continue;
-                            }
-                            word_ids.push(x);
-                            if info.month {
+            .flat_map_iter(|(c, ((chunk, global), chunk_texts))| {
+                let mut from = 0;
+                let mut out = Vec::with_capacity(chunk_texts.len());
+                for (n, text) in chunk_texts.iter().enumerate() {
+                    let k = c * CHUNK + n;
+                    let mut ids = Vec::new();
+                    let mut stems = Vec::new();
+                    let mut word_ids = Vec::new();
+                    let (mut nwords, mut nums, mut marks) = (0u32, 0u32, 0u32);
+                    if list_marker(text) {
+                        ids.push(concept(kind::PUNCT, fnv(&[b"list"])));
+                        marks += 1;
+                    }
+                    for tok in &chunk.toks[from..chunk.ends[n]] {
+                        match *tok {
+                            Tok::Number(id) => {
+                                ids.push(id);
                                 nums += 1;
-                            } else {
-                                nwords += 1;
                             }
-                            stems.push(info.stem);
-                            ids.extend_from_slice(&info.concepts);
+                            Tok::Mark(id) => {
+                                ids.push(id);
+                                marks += 1;
+                            }
+                            Tok::Word(local) => {
+                                let x = global[local as usize];
+                                let info = &words[x as usize];
+                                if info.skip {
+                                    continue;
+                                }
+                                word_ids.push(x);
+                                if info.month {
+                                    nums += 1;
+                                } else {
+                                    nwords += 1;
+                                }
+                                stems.push(info.stem);
+                                ids.extend_from_slice(&info.concepts);
+                            }
                         }
                     }
+                    from = chunk.ends[n];
+                    ids.sort_unstable();
+                    ids.shrink_to_fit();
+                    stems.sort_unstable();
+                    stems.dedup();
+                    stems.shrink_to_fit();
+                    let weight =
+                        w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
+                    // segmented input (its structure is known) holds one sentence per unit already
+                    let sentences = if self.count_sentences && para_start.is_empty() {
+                        crate::segment::split(text, lang).len().max(1) as u32
+                    } else {
+                        1
+                    };
+                    out.push((
+                        SentenceFeatures {
+                            chars: text.chars().count() as f32,
+                            ids,
+                            stems,
+                            weight,
+                            para_start: para_start.get(k).copied().unwrap_or(false),
+                            sentences,
+                        },
+                        word_ids,
+                    ));
                 }
-                ids.sort_unstable();
-                ids.shrink_to_fit();
-                stems.sort_unstable();
-                stems.dedup();
-                stems.shrink_to_fit();
-                let weight =
-                    w.word * nwords as f32 + w.number * nums as f32 + w.punct * marks as f32;
-                // segmented input (its structure is known) holds one sentence per unit already
-                let sentences = if self.count_sentences && para_start.is_empty() {
-                    crate::segment::split(text, lang).len().max(1) as u32
-                } else {
-                    1
-                };
-                (
-                    SentenceFeatures {
-                        chars: text.chars().count() as f32,
-                        ids,
-                        stems,
-                        weight,
-                        para_start: para_start.get(k).copied().unwrap_or(false),
-                        sentences,
-                    },
-                    word_ids,
-                )
+                out
             })
             .collect();
         let mut base = Vec::with_capacity(per_sentence.len());
@@ -639,6 +715,13 @@ impl Scorer {
     /// The features `base` (from [`Scorer::analyse`]) with the concepts of this scorer's induced
     /// lexicon added: equal to [`Scorer::features`] of each sentence.
     pub fn with_induced(&self, base: &[SentenceFeatures], a: &SideWords) -> Vec<SentenceFeatures> {
+        let mut out = base.to_vec();
+        self.add_induced(&mut out, a);
+        out
+    }
+
+    /// As [`Scorer::with_induced`], in place (no second copy of a side's features).
+    pub fn add_induced(&self, fs: &mut [SentenceFeatures], a: &SideWords) {
         let induced = match a.side {
             Side::Src => &self.induced.src,
             Side::Tgt => &self.induced.tgt,
@@ -655,19 +738,19 @@ impl Scorer {
                 }
             })
             .collect();
-        base.par_iter()
-            .enumerate()
-            .map(|(k, f)| {
-                let mut ids = f.ids.clone();
-                for &x in &a.flat[a.start[k]..a.start[k + 1]] {
+        fs.par_iter_mut().enumerate().for_each(|(k, f)| {
+            let words = &a.flat[a.start[k]..a.start[k + 1]];
+            let added: usize = words.iter().map(|&x| extra[x as usize].len()).sum();
+            if added > 0 {
+                f.ids.reserve_exact(added);
+                for &x in words {
                     for &c in extra[x as usize] {
-                        ids.push(concept(kind::INDUCED, c));
+                        f.ids.push(concept(kind::INDUCED, c));
                     }
                 }
-                ids.sort_unstable();
-                SentenceFeatures { ids, ..f.clone() }
-            })
-            .collect()
+                f.ids.sort_unstable();
+            }
+        });
     }
 
     /// Weighted share in [0, 1] of the evidence of the source run `a` matched by the target run

@@ -521,9 +521,16 @@ fn unpunctuated_break(
             return Some(ws + 1);
         }
     }
-    // A news dateline: "Rewriting the Monetary-Policy Script MUNICH – How long…".
-    if DASHES.contains(&next) && chars.get(ws + 2).is_some_and(|&(_, c)| c.is_whitespace()) {
-        return dateline_start(chars, start, ws);
+    // A news dateline: "Rewriting the Monetary-Policy Script MUNICH – How long…"; the dash may
+    // be glued to the sentence after it ("Macron's Labor Gambit CAMBRIDGE –At the end…").
+    if DASHES.contains(&next) {
+        let after = chars.get(ws + 2).map(|&(_, c)| c);
+        let glued = matches!(next, '–' | '—')
+            && after.is_some_and(char::is_uppercase)
+            && chars.get(ws + 3).is_some_and(|&(_, c)| c.is_lowercase());
+        if after.is_some_and(char::is_whitespace) || glued {
+            return dateline_start(chars, start, ws);
+        }
     }
     None
 }
@@ -574,8 +581,10 @@ fn dateline_start(chars: &[(usize, char)], start: usize, ws: usize) -> Option<us
         h -= 1;
     }
     let last = chars[h].1;
+    // the headline may open with a year or a quote: "2018 жылы бар ақиқатты ашып айту ЛОНДОН – …"
+    let first = chars[start].1;
     let headline_ok = (last.is_alphanumeric() || matches!(last, '»' | '”' | '"' | ')'))
-        && chars[start].1.is_uppercase()
+        && (first.is_uppercase() || first.is_ascii_digit() || matches!(first, '«' | '“' | '"'))
         && h > start + 2
         && chars[start..h].iter().any(|&(_, c)| c.is_lowercase());
     (headline_ok && letters >= 3).then_some(i)

@@ -210,6 +210,21 @@ fn headings_without_full_stop() {
             "LONDON – The decline in the pound continues."
         ]
     );
+    // a headline that opens with a year; a dash glued to the sentence after the place name
+    assert_eq!(
+        kk("2018 жылы бар ақиқатты ашып айту ЛОНДОН – Биыл жасырғанды ашатын жыл болды."),
+        vec![
+            "2018 жылы бар ақиқатты ашып айту",
+            "ЛОНДОН – Биыл жасырғанды ашатын жыл болды."
+        ]
+    );
+    assert_eq!(
+        en("Macron’s Labor Gambit CAMBRIDGE –At the end of August, Macron spoke."),
+        vec![
+            "Macron’s Labor Gambit",
+            "CAMBRIDGE –At the end of August, Macron spoke."
+        ]
+    );
     assert_eq!(
         kk("Брекситтің Бизнес Қырлары ЛОНДОН – Фунт құнының төмендеуі жалғасуда."),
         vec![
