@@ -691,78 +691,82 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 aligned.beads
             };
             let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
-            let out = match format {
-                AlignFormat::Jsonl => beads
-                    .iter()
-                    .enumerate()
-                    .map(|(k, b)| {
-                        let mut v =
-                            serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
-                        if let Some(m) = margins.get(k) {
-                            v["margin"] = serde_json::json!(m);
-                        }
-                        if mode == AlignMode::Comparable {
-                            v["type"] = serde_json::json!(type_of(k));
-                            if let Some(&(pair, margin, sim)) = evidence.get(k) {
-                                v["pair"] = serde_json::json!(pair);
-                                v["similarity"] = serde_json::json!(sim);
-                                v["margin"] = serde_json::json!(margin);
+            match format {
+                AlignFormat::Jsonl => {
+                    let out = beads
+                        .iter()
+                        .enumerate()
+                        .map(|(k, b)| {
+                            let mut v =
+                                serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
+                            if let Some(m) = margins.get(k) {
+                                v["margin"] = serde_json::json!(m);
                             }
-                        }
-                        v.to_string() + "\n"
-                    })
-                    .collect::<String>(),
+                            if mode == AlignMode::Comparable {
+                                v["type"] = serde_json::json!(type_of(k));
+                                if let Some(&(pair, margin, sim)) = evidence.get(k) {
+                                    v["pair"] = serde_json::json!(pair);
+                                    v["similarity"] = serde_json::json!(sim);
+                                    v["margin"] = serde_json::json!(margin);
+                                }
+                            }
+                            v.to_string() + "\n"
+                        })
+                        .collect::<String>();
+                    emit(&out)?;
+                }
                 AlignFormat::Tmx => {
                     let doc = |p: &Path| {
                         p.file_name()
                             .map(|f| f.to_string_lossy().into_owned())
                             .unwrap_or_default()
                     };
-                    let units: Vec<TranslationUnit> = beads
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, b)| b.is_pair())
-                        .map(|(k, b)| TranslationUnit {
-                            src: UnitSide {
-                                lang: sl,
-                                text: b
-                                    .src
-                                    .iter()
-                                    .map(|&i| src_sents[i].as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(" "),
-                                doc: doc(&src_file),
-                                sentences: b.src.clone(),
-                            },
-                            tgt: UnitSide {
-                                lang: tl,
-                                text: b
-                                    .tgt
-                                    .iter()
-                                    .map(|&i| tgt_sents[i].as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(" "),
-                                doc: doc(&tgt_file),
-                                sentences: b.tgt.clone(),
-                            },
-                            bead: b.kind(),
-                            unit_type: type_of(k),
-                            score: b.score,
-                        })
-                        .collect();
-                    export::write_tmx(
-                        &units,
-                        &TmxOptions::simple(
-                            sl,
-                            tl,
-                            "tilmash align",
-                            &[src_file.clone(), tgt_file.clone()],
-                        ),
-                    )
-                    .0
+                    let units =
+                        beads
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, b)| b.is_pair())
+                            .map(|(k, b)| TranslationUnit {
+                                src: UnitSide {
+                                    lang: sl,
+                                    text: b
+                                        .src
+                                        .iter()
+                                        .map(|&i| src_sents[i].as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(" "),
+                                    doc: doc(&src_file),
+                                    sentences: b.src.clone(),
+                                },
+                                tgt: UnitSide {
+                                    lang: tl,
+                                    text: b
+                                        .tgt
+                                        .iter()
+                                        .map(|&i| tgt_sents[i].as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(" "),
+                                    doc: doc(&tgt_file),
+                                    sentences: b.tgt.clone(),
+                                },
+                                bead: b.kind(),
+                                unit_type: type_of(k),
+                                score: b.score,
+                            });
+                    let opts = TmxOptions::simple(
+                        sl,
+                        tl,
+                        "tilmash align",
+                        &[src_file.clone(), tgt_file.clone()],
+                    );
+                    // unit by unit: at 100,000 sentences a whole document in memory was
+                    // 80 MB of TMX on top of two copies of every unit's text
+                    let mut stdout = std::io::stdout().lock();
+                    export::tmx::stream_tmx(units, &opts, &mut stdout)
+                        .and_then(|_| stdout.flush())
+                        .map_err(|e| Error::write(Path::new("<stdout>"), e))?;
                 }
-            };
-            emit(&out)?;
+            }
             Ok(0)
         }
         Command::Bench(BenchCommand::Segment { file, lang, mb }) => {

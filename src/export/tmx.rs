@@ -211,14 +211,38 @@ pub fn tmx_unit(out: &mut String, u: &JsonlUnit, opts: &TmxOptions) {
 
 /// Renders aligner units (no filters, no dedup); returns the text and the number of units.
 pub fn write_tmx(units: &[TranslationUnit], opts: &TmxOptions) -> (String, usize) {
-    let v: Vec<JsonlUnit> = units
-        .iter()
-        .map(JsonlUnit::from)
-        // The same test `write_tmx_units` applies, so the count matches the units written
-        // (fuzz tmx_roundtrip: a side of only control characters was counted but not written).
-        .filter(|u| !escape(u.src.trim()).is_empty() && !escape(u.tgt.trim()).is_empty())
-        .collect();
-    (write_tmx_units(&v, opts), v.len())
+    let mut out = Vec::new();
+    let n =
+        stream_tmx(units.iter().cloned(), opts, &mut out).expect("writing to a Vec cannot fail");
+    (
+        String::from_utf8(out).expect("TMX is built from strings"),
+        n,
+    )
+}
+
+/// Writes aligner units to `w` as they come, one `<tu>` at a time, so a large alignment never
+/// sits in memory as one document; returns the number of units written.
+pub fn stream_tmx<W: std::io::Write>(
+    units: impl Iterator<Item = TranslationUnit>,
+    opts: &TmxOptions,
+    w: &mut W,
+) -> std::io::Result<usize> {
+    let mut buf = tmx_head(opts);
+    let mut n = 0;
+    for u in units {
+        let before = buf.len();
+        tmx_unit(&mut buf, &JsonlUnit::from(&u), opts);
+        // `tmx_unit` writes nothing for a side that escapes to nothing (fuzz tmx_roundtrip: a
+        // side of only control characters), so the count follows what was written.
+        n += usize::from(buf.len() > before);
+        if buf.len() >= 1 << 16 {
+            w.write_all(buf.as_bytes())?;
+            buf.clear();
+        }
+    }
+    buf.push_str(TMX_TAIL);
+    w.write_all(buf.as_bytes())?;
+    Ok(n)
 }
 
 #[cfg(test)]
@@ -244,6 +268,31 @@ mod tests {
             unit_type: UnitType::Parallel,
             score: 0.9,
         }
+    }
+
+    #[test]
+    fn streaming_over_many_buffers_writes_every_unit_once_and_counts_only_written_ones() {
+        let opts = TmxOptions::simple(Lang::Ru, Lang::En, "t", &[]);
+        let mut units: Vec<TranslationUnit> = (0..3000)
+            .map(|k| {
+                unit(
+                    &format!("предложение номер {k}"),
+                    &format!("sentence number {k}"),
+                )
+            })
+            .collect();
+        units.insert(1500, unit("\u{1}\u{2}", "z"));
+        let mut out = Vec::new();
+        let n = stream_tmx(units.into_iter(), &opts, &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert!(
+            xml.len() > 4 << 16,
+            "the test must cross several buffer flushes"
+        );
+        assert_eq!(n, 3000);
+        assert_eq!(xml.matches("<tu ").count(), 3000);
+        assert!(xml.contains("<seg>sentence number 2999</seg>"));
+        assert!(xml.ends_with(TMX_TAIL));
     }
 
     #[test]
