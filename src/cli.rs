@@ -721,34 +721,25 @@ pub fn execute(cli: Cli) -> Result<i32> {
                             .map(|f| f.to_string_lossy().into_owned())
                             .unwrap_or_default()
                     };
+                    let (src_doc, tgt_doc) = (doc(&src_file), doc(&tgt_file));
+                    let side = |lang, doc: &str, sents: &[String], idx: &[usize]| UnitSide {
+                        lang,
+                        text: idx
+                            .iter()
+                            .map(|&i| sents[i].as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        doc: doc.to_string(),
+                        sentences: idx.to_vec(),
+                    };
                     let units =
                         beads
                             .iter()
                             .enumerate()
                             .filter(|(_, b)| b.is_pair())
                             .map(|(k, b)| TranslationUnit {
-                                src: UnitSide {
-                                    lang: sl,
-                                    text: b
-                                        .src
-                                        .iter()
-                                        .map(|&i| src_sents[i].as_str())
-                                        .collect::<Vec<_>>()
-                                        .join(" "),
-                                    doc: doc(&src_file),
-                                    sentences: b.src.clone(),
-                                },
-                                tgt: UnitSide {
-                                    lang: tl,
-                                    text: b
-                                        .tgt
-                                        .iter()
-                                        .map(|&i| tgt_sents[i].as_str())
-                                        .collect::<Vec<_>>()
-                                        .join(" "),
-                                    doc: doc(&tgt_file),
-                                    sentences: b.tgt.clone(),
-                                },
+                                src: side(sl, &src_doc, &src_sents, &b.src),
+                                tgt: side(tl, &tgt_doc, &tgt_sents, &b.tgt),
                                 bead: b.kind(),
                                 unit_type: type_of(k),
                                 score: b.score,
