@@ -12,7 +12,7 @@ use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
 use crate::shards;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
@@ -253,15 +253,13 @@ fn read_input(file: Option<&Path>, enc: Option<ingest::TextEncoding>) -> Result<
     let (text, report) = match file {
         Some(p) if p != Path::new("-") => ingest::read_text_with(p, enc)?,
         _ => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::read(Path::new("<stdin>"), e))?;
+            let stdin = Path::new("<stdin>");
+            let buf = ingest::read_stream(stdin, std::io::stdin().lock())?;
             // Blank input is not an error on stdin: line-by-line commands answer blank lines.
             if buf.iter().all(u8::is_ascii_whitespace) {
                 return Ok(String::from_utf8_lossy(&buf).into_owned());
             }
-            ingest::decode_bytes(Path::new("<stdin>"), &buf, enc)?
+            ingest::decode_bytes(stdin, &buf, enc)?
         }
     };
     for w in &report.warnings {
@@ -289,6 +287,9 @@ fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<
     Ok(cfg)
 }
 
+/// The most worker threads `--threads` (or `$SLURM_CPUS_PER_TASK`) may ask for.
+const MAX_THREADS: usize = 1024;
+
 /// Sizes rayon's global pool: `--threads`, else `$SLURM_CPUS_PER_TASK`, else every core.
 fn set_threads(threads: Option<usize>) -> Result<()> {
     let n = threads.filter(|&n| n > 0).or_else(|| {
@@ -296,6 +297,12 @@ fn set_threads(threads: Option<usize>) -> Result<()> {
             .ok()
             .and_then(|v| v.trim().parse().ok())
     });
+    if let Some(n) = n.filter(|&n| n > MAX_THREADS) {
+        // Each thread reserves a stack and a work buffer: 100,000 of them take minutes to start.
+        return Err(Error::Usage(format!(
+            "--threads {n}: more than {MAX_THREADS} threads; give at most the number of cores (0 = every core)"
+        )));
+    }
     if let Some(n) = n.filter(|&n| n > 0) {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -820,7 +827,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Validate { file, profile } => {
-            let bytes = std::fs::read(&file).map_err(|e| Error::read(&file, e))?;
+            let bytes = ingest::read_bytes(&file)?;
             let profile = TmxProfile::parse(&profile).unwrap_or_default();
             let (problems, n) = validate::validate_tmx_profile(&bytes, profile);
             let mut out = String::new();

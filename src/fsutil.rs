@@ -284,13 +284,31 @@ impl StagedFiles {
 
     /// Renames every staged file into place, all under one lock (see the module comment).
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        // Everything that can be checked is checked before the first rename, so a failure leaves
+        // the previous set whole (and `drop` removes every temporary file).
+        let mut dests = std::collections::HashSet::new();
+        for (tmp, dest) in &self.staged {
+            if !dests.insert(dest) {
+                return Err(Error::write(
+                    dest,
+                    std::io::Error::other("staged twice in one run (a tilmash bug)"),
+                ));
+            }
+            if let Err(e) = std::fs::symlink_metadata(tmp) {
+                return Err(Error::write(dest, e));
+            }
+        }
         let mut reg = pending();
         let mut done = Vec::new();
         let mut dirs: Vec<PathBuf> = Vec::new();
-        for (tmp, dest) in std::mem::take(&mut self.staged) {
+        let staged = std::mem::take(&mut self.staged);
+        let mut staged = staged.into_iter();
+        while let Some((tmp, dest)) = staged.next() {
             if let Err(e) = std::fs::rename(&tmp, &dest) {
                 let _ = std::fs::remove_file(&tmp);
                 reg.retain(|p| p != &tmp);
+                drop(reg);
+                self.staged = staged.collect();
                 return Err(Error::write(&dest, e));
             }
             reg.retain(|p| p != &tmp);

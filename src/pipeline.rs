@@ -107,6 +107,38 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Refuses `nan` and `inf` anywhere in a pipeline file: TOML accepts them, but no setting means
+/// anything with them, and a NaN slips through every range check (each comparison is false).
+fn check_numbers(path: &Path, text: &str) -> Result<()> {
+    fn walk(v: &toml::Value, key: &str) -> Option<String> {
+        match v {
+            toml::Value::Float(f) if !f.is_finite() => Some(key.to_string()),
+            toml::Value::Table(t) => t.iter().find_map(|(k, v)| {
+                walk(
+                    v,
+                    &if key.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{key}.{k}")
+                    },
+                )
+            }),
+            toml::Value::Array(a) => a.iter().find_map(|v| walk(v, key)),
+            _ => None,
+        }
+    }
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(()); // the typed parse reports syntax errors with their line
+    };
+    match walk(&toml::Value::Table(table), "") {
+        Some(key) => Err(Error::pipeline(
+            path,
+            format!("key `{key}`: nan or inf is not a setting; give a finite number"),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl Pipeline {
     pub fn load(path: &Path) -> Result<Pipeline> {
         if path.is_dir() {
@@ -147,6 +179,7 @@ impl Pipeline {
                 ),
             )
         })?;
+        check_numbers(path, text)?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut languages = Vec::new();
         for l in &config.languages {
@@ -157,15 +190,82 @@ impl Pipeline {
                 )
             })?);
         }
+        // Without a `pairs` key, the default pairs are those of the listed `languages`
+        // (`languages = ["ru", "kk"]` alone means ru-kk).
+        let pairs_given = text
+            .parse::<toml::Table>()
+            .map_or(true, |t| t.contains_key("pairs"));
         let mut pairs = Vec::new();
         for p in &config.pairs {
             let parsed = p
                 .split_once('-')
                 .and_then(|(a, b)| Some((Lang::parse_working(a)?, Lang::parse_working(b)?)))
                 .filter(|(a, b)| a != b && languages.contains(a) && languages.contains(b));
-            pairs.push(parsed.ok_or_else(|| {
+            if parsed.is_none() && !pairs_given {
+                continue;
+            }
+            let parsed = parsed.ok_or_else(|| {
                 Error::pipeline(path, format!("key `pairs`: \"{p}\" is not a pair of two different languages from `languages` (e.g. \"ru-kk\")"))
-            })?);
+            })?;
+            // Two entries for one pair would stage its files twice under the same names.
+            if pairs.contains(&parsed) {
+                return Err(Error::pipeline(
+                    path,
+                    format!("key `pairs`: \"{p}\" is listed twice; list each pair once"),
+                ));
+            }
+            pairs.push(parsed);
+        }
+        if pairs.is_empty() {
+            return Err(Error::pipeline(
+                path,
+                if pairs_given {
+                    "key `pairs`: empty, so nothing would be aligned; list at least one pair (e.g. \"ru-kk\") or leave the key out for all three"
+                } else {
+                    "key `languages`: fewer than two languages, so nothing would be aligned; list at least two of \"ru\", \"kk\", \"en\""
+                },
+            ));
+        }
+        if config.formats.is_empty() {
+            return Err(Error::pipeline(
+                path,
+                "key `formats`: empty, so no translation memory would be written; list at least one of \"tmx\", \"jsonl\", \"moses\", \"tsv\" or leave the key out for all four",
+            ));
+        }
+        if config.output.trim().is_empty() {
+            return Err(Error::pipeline(
+                path,
+                "key `output`: empty; give the output folder (e.g. \"../outputs/NAME\")",
+            ));
+        }
+        for (key, value, what) in [
+            (
+                "align.variance",
+                Some(config.align.variance),
+                "greater than 0",
+            ),
+            (
+                "align.length_ratio",
+                config.align.length_ratio,
+                "greater than 0",
+            ),
+        ] {
+            if value.is_some_and(|v| v <= 0.0) {
+                return Err(Error::pipeline(
+                    path,
+                    format!("key `{key}`: must be {what}"),
+                ));
+            }
+        }
+        if config
+            .identify
+            .sentence_override
+            .is_some_and(|v| !(0.0..=1.0).contains(&v))
+        {
+            return Err(Error::pipeline(
+                path,
+                "key `identify.sentence_override`: must be between 0 and 1",
+            ));
         }
         if config.input.trim().is_empty() {
             return Err(Error::pipeline(

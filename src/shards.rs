@@ -187,7 +187,7 @@ impl Plan {
     /// Plans a pipeline: hashes every input, groups documents into segment shards and scopes
     /// into align shards of about `shard_seconds` each (0: one document or scope per shard).
     pub fn make(p: &Pipeline, shard_seconds: f64) -> Result<Plan> {
-        let files = ingest::collect_inputs(&p.input)?;
+        let files = ingest::collect_inputs_beside(&p.input, Some(&p.output))?;
         let root = ingest::input_root(&p.input);
         let docs: Vec<DocRef> = files
             .par_iter()

@@ -3,7 +3,7 @@
 //!
 //! Decided per file, in this order:
 //! 1. `--encoding NAME` / the pipeline's `encoding` key, when given;
-//! 2. a byte-order mark: UTF-8, UTF-16LE, UTF-16BE;
+//! 2. a byte-order mark: UTF-8, UTF-16LE, UTF-16BE, UTF-32LE, UTF-32BE;
 //! 3. refusals: empty, known binary formats (PDF, ZIP/DOCX, …), NUL bytes (unless the NULs follow
 //!    the pattern of UTF-16 without a BOM), too many control bytes;
 //! 4. valid UTF-8 → `utf-8`;
@@ -28,6 +28,11 @@ pub enum TextEncoding {
         bom: bool,
     },
     Utf16Be {
+        bom: bool,
+    },
+    /// UTF-32 (rare, but what some Windows and Python tools write), read with or without a BOM.
+    Utf32 {
+        be: bool,
         bom: bool,
     },
     /// A single-byte code page known to encoding_rs (windows-1251, koi8-r, ibm866, …).
@@ -89,6 +94,11 @@ impl TextEncoding {
             TextEncoding::Utf16Le { bom: false } => "utf-16le".into(),
             TextEncoding::Utf16Be { bom: true } => "utf-16be-bom".into(),
             TextEncoding::Utf16Be { bom: false } => "utf-16be".into(),
+            TextEncoding::Utf32 { be, bom } => format!(
+                "utf-32{}{}",
+                if *be { "be" } else { "le" },
+                if *bom { "-bom" } else { "" }
+            ),
             TextEncoding::SingleByte(e) => e.name().to_ascii_lowercase(),
             TextEncoding::Kz1048 => "kz-1048".into(),
             TextEncoding::Mixed(e) => format!("mixed:utf-8+{}", e.name().to_ascii_lowercase()),
@@ -110,6 +120,18 @@ impl TextEncoding {
                 return Some(TextEncoding::Utf16Le { bom: false })
             }
             "utf-16be" | "utf16be" => return Some(TextEncoding::Utf16Be { bom: false }),
+            "utf-32le" | "utf-32" | "utf32" | "utf32le" => {
+                return Some(TextEncoding::Utf32 {
+                    be: false,
+                    bom: false,
+                })
+            }
+            "utf-32be" | "utf32be" => {
+                return Some(TextEncoding::Utf32 {
+                    be: true,
+                    bom: false,
+                })
+            }
             _ => {}
         }
         let e = Encoding::for_label_no_replacement(l.as_bytes())?;
@@ -131,7 +153,7 @@ impl TextEncoding {
     pub fn parse_or_err(label: &str, what: &str) -> Result<TextEncoding> {
         TextEncoding::parse(label).ok_or_else(|| {
             Error::Usage(format!(
-                "{what} \"{label}\": unknown encoding; use utf-8, utf-16le, utf-16be, cp1251, kz-1048, koi8-r, cp866, iso-8859-5 or another single-byte label"
+                "{what} \"{label}\": unknown encoding; use utf-8, utf-16le, utf-16be, utf-32le, utf-32be, cp1251, kz-1048, koi8-r, cp866, iso-8859-5 or another single-byte label"
             ))
         })
     }
@@ -141,15 +163,22 @@ impl TextEncoding {
         match self {
             TextEncoding::Utf8Bom => 3,
             TextEncoding::Utf16Le { bom: true } | TextEncoding::Utf16Be { bom: true } => 2,
+            TextEncoding::Utf32 { bom: true, .. } => 4,
             _ => 0,
         }
     }
 
-    fn is_utf16(&self) -> bool {
+    pub fn is_utf16(&self) -> bool {
         matches!(
             self,
             TextEncoding::Utf16Le { .. } | TextEncoding::Utf16Be { .. }
         )
+    }
+
+    /// Whether pass 2 transcodes the bytes to UTF-8 first (UTF-16, UTF-32), where a malformed
+    /// code unit becomes U+FFFD.
+    pub fn is_wide(&self) -> bool {
+        self.is_utf16() || matches!(self, TextEncoding::Utf32 { .. })
     }
 }
 
@@ -178,10 +207,10 @@ pub fn decode_line(
             Ok(s) => Ok(Cow::Borrowed(s)),
             Err(e) => Err(format!("not valid UTF-8 at byte {}", e.valid_up_to())),
         },
-        // Already transcoded to UTF-8 by `Utf16Reader`.
-        TextEncoding::Utf16Le { .. } | TextEncoding::Utf16Be { .. } => {
-            Ok(String::from_utf8_lossy(bytes))
-        }
+        // Already transcoded to UTF-8 by `Utf16Reader` / `Utf32Reader`.
+        TextEncoding::Utf16Le { .. }
+        | TextEncoding::Utf16Be { .. }
+        | TextEncoding::Utf32 { .. } => Ok(String::from_utf8_lossy(bytes)),
         TextEncoding::SingleByte(e) => Ok(e.decode_without_bom_handling(bytes).0),
         TextEncoding::Kz1048 => Ok(Cow::Owned(kz1048_from_cp1251(
             &encoding_rs::WINDOWS_1251
@@ -200,7 +229,7 @@ pub fn decode_line(
 }
 
 /// What a known binary format starts with, and what to tell the user.
-const SIGNATURES: [(&[u8], &str); 8] = [
+const SIGNATURES: [(&[u8], &str); 15] = [
     (b"%PDF", "a PDF; extract its text first (e.g. pdftotext)"),
     (
         b"PK\x03\x04",
@@ -215,6 +244,19 @@ const SIGNATURES: [(&[u8], &str); 8] = [
         "an old Office document (DOC/XLS); save it as text first",
     ),
     (b"GIF8", "a GIF image"),
+    (b"\xfd7zXZ\x00", "xz-compressed; decompress it first"),
+    (b"BZh91AY&", "bzip2-compressed; decompress it first"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed; decompress it first"),
+    (
+        b"7z\xbc\xaf\x27\x1c",
+        "a 7-Zip archive; extract its text first",
+    ),
+    (b"SQLite f", "an SQLite database"),
+    (
+        b"{\\rtf",
+        "an RTF document; save it as plain text (.txt) first",
+    ),
+    (b"RIFF", "a RIFF file (audio, video or image)"),
 ];
 
 /// How many bytes of non-UTF-8 lines chardetng and the plausibility check look at.
@@ -264,13 +306,17 @@ pub fn detect_from(
     let n = read_full(&mut r, &mut head).map_err(|e| Error::read(path, e))?;
     let head = &head[..n];
     // UTF-32's little-endian BOM starts like UTF-16's, so it is told apart first.
-    if head.starts_with(b"\xFF\xFE\x00\x00") || head.starts_with(b"\x00\x00\xFE\xFF") {
-        return Err(Error::Encoding {
-            path: path.to_path_buf(),
-            why: "UTF-32 text (byte-order mark found), which tilmash does not read".into(),
-        });
-    }
-    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+    let bom = if head.starts_with(b"\xFF\xFE\x00\x00") {
+        Some(TextEncoding::Utf32 {
+            be: false,
+            bom: true,
+        })
+    } else if head.starts_with(b"\x00\x00\xFE\xFF") {
+        Some(TextEncoding::Utf32 {
+            be: true,
+            bom: true,
+        })
+    } else if head.starts_with(b"\xEF\xBB\xBF") {
         Some(TextEncoding::Utf8Bom)
     } else if head.starts_with(b"\xFF\xFE") {
         Some(TextEncoding::Utf16Le { bom: true })
@@ -285,11 +331,16 @@ pub fn detect_from(
             (TextEncoding::Utf8, Some(TextEncoding::Utf8Bom)) => TextEncoding::Utf8Bom,
             (TextEncoding::Utf16Le { .. }, Some(b @ TextEncoding::Utf16Le { .. })) => b,
             (TextEncoding::Utf16Be { .. }, Some(b @ TextEncoding::Utf16Be { .. })) => b,
+            (TextEncoding::Utf32 { be, .. }, Some(b @ TextEncoding::Utf32 { be: bom_be, .. }))
+                if be == bom_be =>
+            {
+                b
+            }
             _ => f,
         });
     }
     if let Some(b) = bom {
-        if b.is_utf16() {
+        if b.is_wide() {
             // Empty UTF-16 files and binary content are caught when the decoded text is checked.
             return Ok(b);
         }
@@ -705,7 +756,71 @@ impl<R: Read> Read for Utf16Reader<R> {
     }
 }
 
-/// The reader pass 2 splits into lines: raw bytes, or UTF-16 transcoded to UTF-8.
+/// Wraps a UTF-32 byte stream and yields UTF-8 bytes (a value that is no character, or a last
+/// incomplete unit, becomes U+FFFD).
+pub struct Utf32Reader<R: Read> {
+    inner: R,
+    be: bool,
+    raw: Vec<u8>,
+    /// bytes of an incomplete last unit, carried to the next read
+    carry: Vec<u8>,
+    out: Vec<u8>,
+    out_pos: usize,
+    done: bool,
+}
+
+impl<R: Read> Utf32Reader<R> {
+    pub fn new(inner: R, be: bool) -> Self {
+        Utf32Reader {
+            inner,
+            be,
+            raw: vec![0; 64 << 10],
+            carry: Vec::new(),
+            out: Vec::new(),
+            out_pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf32Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.out_pos >= self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.raw)?;
+            self.carry.extend_from_slice(&self.raw[..n]);
+            let whole = self.carry.len() / 4 * 4;
+            let mut s = String::with_capacity(whole);
+            for u in self.carry[..whole].chunks_exact(4) {
+                let u = [u[0], u[1], u[2], u[3]];
+                let v = if self.be {
+                    u32::from_be_bytes(u)
+                } else {
+                    u32::from_le_bytes(u)
+                };
+                s.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+            }
+            self.carry.drain(..whole);
+            if n == 0 {
+                if !self.carry.is_empty() {
+                    s.push('\u{FFFD}');
+                    self.carry.clear();
+                }
+                self.done = true;
+            }
+            self.out = s.into_bytes();
+            self.out_pos = 0;
+        }
+        let k = buf.len().min(self.out.len() - self.out_pos);
+        buf[..k].copy_from_slice(&self.out[self.out_pos..self.out_pos + k]);
+        self.out_pos += k;
+        Ok(k)
+    }
+}
+
+/// The reader pass 2 splits into lines: raw bytes, or UTF-16/UTF-32 transcoded to UTF-8.
 pub fn text_reader<'a>(r: impl Read + 'a, enc: TextEncoding) -> Box<dyn Read + 'a> {
     let skip = enc.bom_len() as u64;
     let mut r: Box<dyn Read + 'a> = Box::new(r);
@@ -713,7 +828,9 @@ pub fn text_reader<'a>(r: impl Read + 'a, enc: TextEncoding) -> Box<dyn Read + '
         let mut b = vec![0u8; skip as usize];
         let _ = read_full(&mut r, &mut b);
     }
-    if enc.is_utf16() {
+    if let TextEncoding::Utf32 { be, .. } = enc {
+        Box::new(Utf32Reader::new(r, be))
+    } else if enc.is_utf16() {
         Box::new(Utf16Reader::new(r, enc))
     } else {
         r
@@ -770,6 +887,41 @@ mod tests {
         let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
         assert_eq!(det(&be).unwrap(), TextEncoding::Utf16Be { bom: false });
         assert_eq!(det(b"\xEF\xBB\xBFhi\n").unwrap(), TextEncoding::Utf8Bom);
+    }
+
+    #[test]
+    fn utf32_with_a_bom_is_read_in_both_byte_orders() {
+        let s = "Алаш Orda 𝔸\nҚазақ\n";
+        for be in [false, true] {
+            let mut bytes: Vec<u8> = if be {
+                vec![0, 0, 0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE, 0, 0]
+            };
+            for c in s.chars() {
+                let v = c as u32;
+                bytes.extend(if be { v.to_be_bytes() } else { v.to_le_bytes() });
+            }
+            let enc = det(&bytes).unwrap();
+            assert_eq!(enc, TextEncoding::Utf32 { be, bom: true });
+            let mut text = String::new();
+            text_reader(&bytes[..], enc)
+                .read_to_string(&mut text)
+                .unwrap();
+            assert_eq!(text, s);
+            // a value that is no character and a cut last unit become U+FFFD, nothing else lost
+            bytes.extend(if be {
+                0xD800u32.to_be_bytes()
+            } else {
+                0xD800u32.to_le_bytes()
+            });
+            bytes.extend([0x41, 0]);
+            let mut text = String::new();
+            text_reader(&bytes[..], enc)
+                .read_to_string(&mut text)
+                .unwrap();
+            assert_eq!(text, format!("{s}\u{FFFD}\u{FFFD}"));
+        }
     }
 
     #[test]

@@ -21,11 +21,19 @@ pub const TEXT_EXTENSIONS: [&str; 3] = ["txt", "md", "text"];
 
 /// Expands an input spec (a file, a folder, or a glob) into a sorted list of files.
 pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
+    collect_inputs_beside(spec, None)
+}
+
+/// `collect_inputs` for a run writing to `output`: a glob never reads back what a run wrote. In
+/// the output folder (and below it) only text files (`*.txt`, `*.md`, `*.text`) are input, which
+/// tilmash never writes, so `--input 'DIR/**'` with the output in `DIR/out` gives the same
+/// documents on every re-run; work folders (`.tilmash-work-*`) are never entered.
+pub fn collect_inputs_beside(spec: &Path, output: Option<&Path>) -> Result<Vec<PathBuf>> {
     let spec_str = spec.to_string_lossy();
     let has_glob = is_glob(&spec_str);
     let mut files = Vec::new();
     if has_glob {
-        files = glob_files(spec)?;
+        files = glob_files(spec, output.and_then(file_key))?;
         if files.is_empty() {
             return Err(Error::NoInputs {
                 path: spec.to_path_buf(),
@@ -36,12 +44,7 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
         let rd = std::fs::read_dir(spec).map_err(|e| Error::read(spec, e))?;
         for entry in rd.flatten() {
             let p = entry.path();
-            let is_text = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                .unwrap_or(false);
-            if is_text {
+            if has_text_extension(&p) {
                 if let Some(file) = input_file(&p)? {
                     files.push(file);
                 }
@@ -55,6 +58,12 @@ pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
         }
     } else if spec.is_file() {
         files.push(spec.to_path_buf());
+    } else if std::fs::symlink_metadata(spec).is_ok() {
+        // A pipe, socket or device (`--input /dev/stdin`), or a broken link: say which.
+        input_file(spec)?;
+        return Err(Error::MissingPath {
+            path: spec.to_path_buf(),
+        });
     } else {
         return Err(Error::MissingPath {
             path: spec.to_path_buf(),
@@ -74,14 +83,25 @@ fn without_repeats(files: Vec<PathBuf>) -> Vec<PathBuf> {
         .collect()
 }
 
+fn has_text_extension(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+#[cfg(unix)]
+type FileKey = (u64, u64);
+#[cfg(not(unix))]
+type FileKey = PathBuf;
+
 /// Identity of a file or folder (device and inode), following symbolic links.
 #[cfg(unix)]
-fn file_key(path: &Path) -> Option<(u64, u64)> {
+fn file_key(path: &Path) -> Option<FileKey> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 #[cfg(not(unix))]
-fn file_key(path: &Path) -> Option<PathBuf> {
+fn file_key(path: &Path) -> Option<FileKey> {
     std::fs::canonicalize(path).ok()
 }
 
@@ -90,7 +110,7 @@ fn file_key(path: &Path) -> Option<PathBuf> {
 /// walked round: the glob crate listed the same files through `a/up/a/up/…` until the kernel's
 /// link limit, exponentially many times with two such links. Without `**` the walk goes no
 /// deeper than the pattern.
-fn glob_files(spec: &Path) -> Result<Vec<PathBuf>> {
+fn glob_files(spec: &Path, output: Option<FileKey>) -> Result<Vec<PathBuf>> {
     let spec_str = spec.to_string_lossy();
     let bad = |e: glob::PatternError| {
         Error::Usage(format!(
@@ -128,9 +148,16 @@ fn glob_files(spec: &Path) -> Result<Vec<PathBuf>> {
     if let Some(k) = file_key(&read_root) {
         entered.insert(k);
     }
-    // (folder to read, its path as listed, its path relative to the root, depth)
-    let mut stack = vec![(read_root, root.clone(), PathBuf::new(), 0usize)];
-    while let Some((dir, listed, rel_dir, depth)) = stack.pop() {
+    let root_is_output = output.is_some() && file_key(&read_root) == output;
+    // (folder to read, its path as listed, its path relative to the root, depth, in the output)
+    let mut stack = vec![(
+        read_root,
+        root.clone(),
+        PathBuf::new(),
+        0usize,
+        root_is_output,
+    )];
+    while let Some((dir, listed, rel_dir, depth, in_output)) = stack.pop() {
         let rd = match std::fs::read_dir(&dir) {
             Ok(rd) => rd,
             // A folder that vanished during the walk is no longer input.
@@ -144,9 +171,14 @@ fn glob_files(spec: &Path) -> Result<Vec<PathBuf>> {
             let rel_path = rel_dir.join(&name);
             let full = dir.join(&name);
             if std::fs::metadata(&full).is_ok_and(|m| m.is_dir()) {
-                if depth + 1 < max_depth && file_key(&full).is_none_or(|k| entered.insert(k)) {
-                    stack.push((full, path, rel_path, depth + 1));
+                let key = file_key(&full);
+                let work = name.to_string_lossy().starts_with(".tilmash-work-");
+                if !work && depth + 1 < max_depth && key.is_none_or(|k| entered.insert(k)) {
+                    let inside = in_output || (output.is_some() && key == output);
+                    stack.push((full, path, rel_path, depth + 1, inside));
                 }
+            } else if in_output && !has_text_extension(&path) {
+                // What a run wrote (TMX, JSONL, TSV, …) is not input.
             } else if pattern.matches_path_with(&rel_path, opts) {
                 if let Some(file) = input_file(&path)? {
                     files.push(file);
@@ -239,10 +271,7 @@ fn stream_decoded(
             path: path.to_path_buf(),
             why: format!("line {line_no}: {why} (did the file change while it was read?)"),
         })?;
-        bad_utf16 |= matches!(
-            enc,
-            TextEncoding::Utf16Le { .. } | TextEncoding::Utf16Be { .. }
-        ) && text.contains('\u{FFFD}');
+        bad_utf16 |= enc.is_wide() && text.contains('\u{FFFD}');
         if nul_at.is_none() {
             nul_at = text.find('\0').map(|i| chunk_start + chunk.len() + i);
         }
@@ -296,9 +325,11 @@ fn stream_decoded(
         _ => {}
     }
     if bad_utf16 {
-        warnings.push(format!(
-            "{p}: malformed UTF-16 (an unpaired surrogate or an odd last byte) replaced by U+FFFD"
-        ));
+        warnings.push(if enc.is_utf16() {
+            format!("{p}: malformed UTF-16 (an unpaired surrogate or an odd last byte) replaced by U+FFFD")
+        } else {
+            format!("{p}: malformed UTF-32 (a value that is no character, or an incomplete last unit) replaced by U+FFFD")
+        });
     }
     Ok(StreamReport {
         encoding: enc,
@@ -309,6 +340,10 @@ fn stream_decoded(
 
 /// Reads a whole file as text (for the stage commands), with ingest's checks.
 pub fn read_text_with(path: &Path, forced: Option<TextEncoding>) -> Result<(String, StreamReport)> {
+    if is_stream(path) {
+        // A pipe or device given by name (`<(cmd)`, a FIFO) can be read only once.
+        return decode_bytes(path, &read_bytes(path)?, forced);
+    }
     let mut text = String::new();
     let report = stream_text(path, forced, usize::MAX / 4, |chunk, _| {
         text.push_str(chunk);
@@ -321,6 +356,59 @@ pub fn read_text_with(path: &Path, forced: Option<TextEncoding>) -> Result<(Stri
 /// Returns the text and the name of the encoding used.
 pub fn read_text(path: &Path) -> Result<(String, String)> {
     read_text_with(path, None).map(|(t, r)| (t, r.encoding.name()))
+}
+
+/// Whether `path` is something other than a regular file or a folder: a pipe (`<(cmd)`,
+/// `/dev/stdin` on a pipe), a FIFO, a socket or a device. Those can be read only once, so they
+/// are read into memory with `read_stream` instead of the two passes a file gets.
+pub fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// How much of a stream is read before it is checked for binary content, so an endless binary
+/// source (`/dev/zero`, `/dev/urandom`) is refused at once instead of filling memory.
+const STREAM_CHECK_BYTES: usize = 1 << 20;
+
+/// Reads a stream (standard input, a pipe, a device) to its end, refusing binary content (NUL
+/// bytes that are not UTF-16, known binary formats) after its first MiB.
+pub fn read_stream(path: &Path, mut r: impl Read) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut checked = false;
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = match r.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::read(path, e)),
+        };
+        buf.extend_from_slice(&block[..n]);
+        if !checked && buf.len() >= STREAM_CHECK_BYTES {
+            checked = true;
+            refuse_binary(path, &buf)?;
+        }
+    }
+    if !checked {
+        refuse_binary(path, &buf)?;
+    }
+    Ok(buf)
+}
+
+fn refuse_binary(path: &Path, head: &[u8]) -> Result<()> {
+    match decode::detect_from(path, head, None) {
+        Err(e @ Error::Binary { .. }) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The bytes of a file, or of a stream (see `is_stream`) read once with `read_stream`.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    if is_stream(path) {
+        let f = std::fs::File::open(path).map_err(|e| Error::read(path, e))?;
+        read_stream(path, f)
+    } else {
+        std::fs::read(path).map_err(|e| Error::read(path, e))
+    }
 }
 
 /// Decodes bytes that were read from `path` (used for messages only), e.g. standard input.
