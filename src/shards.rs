@@ -39,6 +39,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 /// Version of the plan and fragment formats.
@@ -149,7 +150,10 @@ pub struct Shard {
     /// The alignment scopes of an align shard ("" is the whole corpus).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
-    pub documents: Vec<DocRef>,
+    /// Shared, not copied: `run` holds every document in its segment shard and in one align
+    /// shard per pair, and these entries were most of its memory per input file.
+    #[serde(with = "shared_docs")]
+    pub documents: Vec<Arc<DocRef>>,
     /// Estimated single-core seconds.
     pub cost_seconds: f64,
     /// The pipeline's config hash.
@@ -157,6 +161,25 @@ pub struct Shard {
     /// Hash of everything the shard's result depends on (config, kind, pair, scopes, document
     /// ids and content hashes): a fragment made under another fingerprint is stale.
     pub fingerprint: String,
+}
+
+/// `Vec<Arc<DocRef>>` in `shards.jsonl`: written and read as a plain list of documents (serde's
+/// own `Arc` support is behind a feature that would rebuild every dependency).
+mod shared_docs {
+    use super::DocRef;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer>(docs: &[Arc<DocRef>], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(docs.iter().map(|d| &**d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<DocRef>>, D::Error> {
+        Ok(Vec::<DocRef>::deserialize(d)?
+            .into_iter()
+            .map(Arc::new)
+            .collect())
+    }
 }
 
 /// `plan.json`: which pipeline a plan folder belongs to.
@@ -189,16 +212,16 @@ impl Plan {
     pub fn make(p: &Pipeline, shard_seconds: f64) -> Result<Plan> {
         let files = ingest::collect_inputs_beside(&p.input, Some(&p.output))?;
         let root = ingest::input_root(&p.input);
-        let docs: Vec<DocRef> = files
+        let docs: Vec<Arc<DocRef>> = files
             .par_iter()
             .map(|f| {
                 let (bytes, hash) = hash_file(f)?;
-                Ok(DocRef {
+                Ok(Arc::new(DocRef {
                     id: ingest::document_id(f, root.as_deref()),
                     path: f.clone(),
                     bytes,
                     hash,
-                })
+                }))
             })
             .collect::<Result<_>>()?;
         let mut ids: BTreeMap<&str, &Path> = BTreeMap::new();
@@ -217,9 +240,9 @@ impl Plan {
         let config = config_hash(p);
         let mut shards = Vec::new();
         // segment shards: runs of documents in input order
-        let mut run: Vec<DocRef> = Vec::new();
+        let mut run: Vec<Arc<DocRef>> = Vec::new();
         let mut cost = 0.0;
-        let flush = |run: &mut Vec<DocRef>, cost: &mut f64, shards: &mut Vec<Shard>| {
+        let flush = |run: &mut Vec<Arc<DocRef>>, cost: &mut f64, shards: &mut Vec<Shard>| {
             if run.is_empty() {
                 return;
             }
@@ -244,7 +267,7 @@ impl Plan {
         }
         flush(&mut run, &mut cost, &mut shards);
         // align shards: per pair, runs of scopes in sorted order
-        let mut scopes: BTreeMap<String, Vec<DocRef>> = BTreeMap::new();
+        let mut scopes: BTreeMap<String, Vec<Arc<DocRef>>> = BTreeMap::new();
         for d in &docs {
             let s = pipeline::scope_of(&d.path, p.config.scale.match_within);
             scopes.entry(s).or_default().push(d.clone());
@@ -254,7 +277,7 @@ impl Plan {
             let mut k = 0;
             let (mut names, mut members, mut cost) = (Vec::new(), Vec::new(), 0.0);
             let mut emit = |names: &mut Vec<String>,
-                            members: &mut Vec<DocRef>,
+                            members: &mut Vec<Arc<DocRef>>,
                             cost: &mut f64,
                             shards: &mut Vec<Shard>| {
                 if names.is_empty() {
@@ -404,7 +427,7 @@ fn new_shard(
     kind: ShardKind,
     pair: Option<String>,
     scopes: Vec<String>,
-    documents: Vec<DocRef>,
+    documents: Vec<Arc<DocRef>>,
     cost: f64,
     config: &str,
 ) -> Shard {
@@ -1271,7 +1294,7 @@ pub fn status(dir: &Path) -> Result<(Plan, Vec<ShardState>, Option<String>)> {
 
 /// Documents whose content changed since the plan was made.
 pub fn changed_inputs(plan: &Plan) -> Vec<String> {
-    let mut docs: Vec<&DocRef> = plan
+    let mut docs: Vec<&Arc<DocRef>> = plan
         .shards
         .iter()
         .filter(|s| s.kind == ShardKind::Segment)
