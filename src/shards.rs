@@ -39,8 +39,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::Arc;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Version of the plan and fragment formats.
 /// 2: passage links in align fragments without their texts (rendered at merge).
