@@ -597,47 +597,68 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let cfg = align_config(pipeline.as_deref(), dictionary)?;
             // sentences (as written only for TMX, which prints them; the aligner reads them in
             // the align profile), and whether each starts a paragraph (known with --segment only)
-            let keep_written = format == AlignFormat::Tmx;
-            let load = |p: &Path, lang: Lang| -> Result<Sentences> {
-                let (text, report) = ingest::read_text_with(p, enc)?;
-                for w in &report.warnings {
-                    eprintln!("tilmash: warning: {w}");
-                }
-                let mut written = Vec::new();
-                let mut starts = Vec::new();
-                if seg {
-                    // as `tilmash segment`: the characters of running text are kept, so each
-                    // unit's text lies over the input (scorers locate it there); the scorer
-                    // still sees the align-profile normalization below
-                    let opts = ingest::CleanOptions { keep_marks: true };
-                    for para in ingest::build_paragraphs_with(&text, opts) {
-                        for (k, s) in segment::split_unit(&para.text, lang, para.kind)
-                            .into_iter()
-                            .enumerate()
-                        {
-                            written.push(s.to_string());
-                            starts.push(k == 0);
+            // TMX prints them as written: a regular file is read again for them after the
+            // aligning, so they are not held through it (at 100,000 sentences per side about
+            // 47 MB); what cannot be read twice (a pipe) is kept from the first reading
+            let read_again = |p: &Path| {
+                format == AlignFormat::Tmx && std::fs::metadata(p).is_ok_and(|m| m.is_file())
+            };
+            // `again`: the second reading, for the sentences as written only
+            let load =
+                |p: &Path, lang: Lang, keep_written: bool, again: bool| -> Result<Sentences> {
+                    let (text, report) = ingest::read_text_with(p, enc)?;
+                    if !again {
+                        for w in &report.warnings {
+                            eprintln!("tilmash: warning: {w}");
                         }
                     }
-                } else {
-                    written = text.lines().map(str::to_string).collect();
-                }
-                drop(text);
-                let normalized = written
-                    .iter()
-                    .map(|s| normalize::normalize(s, Profile::Align))
-                    .collect();
-                if !keep_written {
-                    written = Vec::new();
-                }
-                Ok(Sentences {
-                    written,
-                    normalized,
-                    starts,
-                })
-            };
-            let (mut sa, mut sb) = (load(&src_file, sl)?, load(&tgt_file, tl)?);
-            let (src_sents, tgt_sents) = (
+                    let mut written = Vec::new();
+                    let mut starts = Vec::new();
+                    if seg {
+                        // as `tilmash segment`: the characters of running text are kept, so each
+                        // unit's text lies over the input (scorers locate it there); the scorer
+                        // still sees the align-profile normalization below
+                        let opts = ingest::CleanOptions { keep_marks: true };
+                        for para in ingest::build_paragraphs_with(&text, opts) {
+                            for (k, s) in segment::split_unit(&para.text, lang, para.kind)
+                                .into_iter()
+                                .enumerate()
+                            {
+                                written.push(s.to_string());
+                                starts.push(k == 0);
+                            }
+                        }
+                    } else {
+                        written = text.lines().map(str::to_string).collect();
+                    }
+                    drop(text);
+                    if again {
+                        return Ok(Sentences {
+                            written,
+                            normalized: Vec::new(),
+                            starts,
+                        });
+                    }
+                    let normalized = written
+                        .iter()
+                        .map(|s| normalize::normalize(s, Profile::Align))
+                        .collect();
+                    if !keep_written {
+                        written = Vec::new();
+                    }
+                    Ok(Sentences {
+                        written,
+                        normalized,
+                        starts,
+                    })
+                };
+            let keep = |p: &Path| format == AlignFormat::Tmx && !read_again(p);
+            let (mut sa, mut sb) = (
+                load(&src_file, sl, keep(&src_file), false)?,
+                load(&tgt_file, tl, keep(&tgt_file), false)?,
+            );
+            let counts = (sa.normalized.len(), sb.normalized.len());
+            let (mut src_sents, mut tgt_sents) = (
                 std::mem::take(&mut sa.written),
                 std::mem::take(&mut sb.written),
             );
@@ -716,6 +737,22 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     emit(&out)?;
                 }
                 AlignFormat::Tmx => {
+                    let written = |p: &Path, lang: Lang, count: usize| -> Result<Vec<String>> {
+                        let sents = load(p, lang, true, true)?.written;
+                        if sents.len() != count {
+                            return Err(Error::read(
+                                p,
+                                std::io::Error::other("the file changed while it was aligned"),
+                            ));
+                        }
+                        Ok(sents)
+                    };
+                    if read_again(&src_file) {
+                        src_sents = written(&src_file, sl, counts.0)?;
+                    }
+                    if read_again(&tgt_file) {
+                        tgt_sents = written(&tgt_file, tl, counts.1)?;
+                    }
                     let doc = |p: &Path| {
                         p.file_name()
                             .map(|f| f.to_string_lossy().into_owned())

@@ -393,6 +393,36 @@ impl MatchRow<'_> {
     }
 }
 
+/// Rows of the match tables whose concept lists are filtered together (`Matches::new`).
+const SUB_ROWS: usize = 32;
+
+/// What one thread of `Matches::new` reuses from block to block: two bags, a stamp per concept
+/// for each side (the first row of the rows whose units hold it), and the filtered lists.
+struct Scratch {
+    one: Bag,
+    two: Bag,
+    in_src: Vec<u32>,
+    in_tgt: Vec<u32>,
+    kept: Vec<u32>,
+    /// Per kept concept, how many copies of it come before it in its unit.
+    copy: Vec<u16>,
+    from: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(concepts: usize) -> Scratch {
+        Scratch {
+            one: Bag::new(concepts),
+            two: Bag::new(concepts),
+            in_src: vec![u32::MAX; concepts],
+            in_tgt: vec![u32::MAX; concepts],
+            kept: Vec::new(),
+            copy: Vec::new(),
+            from: Vec::new(),
+        }
+    }
+}
+
 /// A multiset of concepts as a count per dense concept number, filled for one row or column
 /// of the band so each cell's match is one look-up per concept of the other unit instead of a
 /// merge of both lists.
@@ -401,6 +431,41 @@ struct Bag {
 }
 
 impl Bag {
+    /// Weighted multiset intersection with a unit, given as its concepts (sorted) and, for
+    /// each, how many copies of it come before it in the unit: the k-th copy matches when the
+    /// bag holds more than k. The matches are added in ascending concept order, as
+    /// `score::matched_weight2_by` adds them, so the result is bit-identical.
+    #[inline]
+    fn matched_ranked(&self, (dense, copy): (&[u32], &[u16]), wd: &[f32]) -> f32 {
+        let mut m = 0f32;
+        for (&d, &k) in dense.iter().zip(copy) {
+            m += if k < self.counts[d as usize] {
+                wd[d as usize]
+            } else {
+                0.0
+            };
+        }
+        m
+    }
+
+    /// `(self.matched_ranked(unit, wd), other.matched_ranked(unit, wd))` in one pass over the
+    /// unit: each sum adds the same terms in the same order as two calls.
+    #[inline]
+    fn matched_both_ranked(
+        &self,
+        other: &Bag,
+        (dense, copy): (&[u32], &[u16]),
+        wd: &[f32],
+    ) -> (f32, f32) {
+        let (mut m1, mut m2) = (0f32, 0f32);
+        for (&d, &k) in dense.iter().zip(copy) {
+            let w = wd[d as usize];
+            m1 += if k < self.counts[d as usize] { w } else { 0.0 };
+            m2 += if k < other.counts[d as usize] { w } else { 0.0 };
+        }
+        (m1, m2)
+    }
+
     fn new(concepts: usize) -> Bag {
         Bag {
             counts: vec![0; concepts],
@@ -421,50 +486,6 @@ impl Bag {
                 self.counts[d as usize] = 0;
             }
         }
-    }
-
-    /// Weighted multiset intersection with a unit (`ids` sorted, `dense` the same concepts):
-    /// the same matches, added in the same (ascending) order as `matched_weight2_by`, so the result
-    /// is bit-identical.
-    #[inline]
-    fn matched(&self, dense: &[u32], wd: &[f32]) -> f32 {
-        let mut m = 0f32;
-        let (mut prev, mut seen) = (u32::MAX, 0u16);
-        for &d in dense {
-            // the k-th copy of v in the unit matches when the bag holds more than k copies
-            seen = if d == prev { seen + 1 } else { 0 };
-            prev = d;
-            m += if seen < self.counts[d as usize] {
-                wd[d as usize]
-            } else {
-                0.0
-            };
-        }
-        m
-    }
-
-    /// `(self.matched(dense, wd), other.matched(dense, wd))` in one pass over the unit: each
-    /// sum adds the same terms in the same order, so both are bit-identical to two calls.
-    #[inline]
-    fn matched_both(&self, other: &Bag, dense: &[u32], wd: &[f32]) -> (f32, f32) {
-        let (mut m1, mut m2) = (0f32, 0f32);
-        let (mut prev, mut seen) = (u32::MAX, 0u16);
-        for &d in dense {
-            seen = if d == prev { seen + 1 } else { 0 };
-            prev = d;
-            let w = wd[d as usize];
-            m1 += if seen < self.counts[d as usize] {
-                w
-            } else {
-                0.0
-            };
-            m2 += if seen < other.counts[d as usize] {
-                w
-            } else {
-                0.0
-            };
-        }
-        (m1, m2)
     }
 }
 
@@ -518,9 +539,9 @@ impl<'a> Matches<'a> {
         }
         let (row_lo, row_hi, row_off) = (&lo, &hi, &off);
         let first_row = rows.start;
-        blocks
-            .into_par_iter()
-            .for_each(|(r0, r1, pair, one_two, two_one)| {
+        blocks.into_par_iter().for_each_init(
+            || Scratch::new(concepts),
+            |scratch, (r0, r1, pair, one_two, two_one)| {
                 // row i of the band is entry i - first_row of the held rows
                 let (lo, hi) = (
                     |i: usize| row_lo[i - first_row],
@@ -529,55 +550,106 @@ impl<'a> Matches<'a> {
                 let at = |i: usize, j: usize| {
                     row_off[i - first_row] + j - lo(i) - row_off[r0 - first_row]
                 };
-                let mut one = Bag::new(concepts);
-                let mut two = Bag::new(concepts);
-                // by rows: source unit i-1 (pair) and units i-2, i-1 merged (two_one)
-                for i in r0.max(1)..r1 {
-                    let x: &[u32] = &s.ids[i - 1];
-                    let xx: &[u32] = if i > 1 { &s.ids[i - 2] } else { &[] };
-                    one.fill(&[x]);
-                    two.fill(&[xx, x]);
-                    let base = at(i, lo(i));
-                    for j in lo(i).max(1)..=hi(i) {
-                        let k = base + j - lo(i);
-                        let y = &t.ids[j - 1];
-                        if i > 1 {
-                            (pair[k], two_one[k]) = one.matched_both(&two, y, wd);
-                        } else {
-                            pair[k] = one.matched(y, wd);
+                let Scratch {
+                    one,
+                    two,
+                    in_src,
+                    in_tgt,
+                    kept,
+                    copy,
+                    from,
+                } = scratch;
+                let mut a = r0.max(1);
+                while a < r1 {
+                    let b = (a + SUB_ROWS).min(r1);
+                    // columns of rows a..b
+                    let (jl, jh) = (
+                        (a..b).map(lo).min().unwrap_or(0),
+                        (a..b).map(hi).max().unwrap_or(0),
+                    );
+                    // A concept that no source unit of these rows holds matches no cell of
+                    // them, nor one no target unit of their columns holds: each unit's list
+                    // keeps only the concepts the other side has here. A dropped concept adds
+                    // 0.0 to a sum and does not change how repeats of the others count, so
+                    // every matched weight is bit-identical.
+                    let stamp = a as u32;
+                    for u in a.saturating_sub(2)..b - 1 {
+                        s.ids[u].iter().for_each(|&d| in_src[d as usize] = stamp);
+                    }
+                    for u in jl.saturating_sub(2)..jh {
+                        t.ids[u].iter().for_each(|&d| in_tgt[d as usize] = stamp);
+                    }
+                    // target units jl-1..jh (column j reads unit j-1), then source units a-1..b-1
+                    kept.clear();
+                    copy.clear();
+                    from.clear();
+                    let mut keep = |ids: &[u32], present: &[u32]| {
+                        from.push(kept.len());
+                        // counted as `Bag::matched` counts repeats
+                        let (mut prev, mut seen) = (u32::MAX, 0u16);
+                        for &d in ids {
+                            seen = if d == prev { seen.wrapping_add(1) } else { 0 };
+                            prev = d;
+                            if present[d as usize] == stamp {
+                                kept.push(d);
+                                copy.push(seen);
+                            }
+                        }
+                    };
+                    for u in jl.saturating_sub(1)..jh {
+                        keep(&t.ids[u], in_src);
+                    }
+                    let src_from = jh + 1 - jl.max(1);
+                    for u in a - 1..b - 1 {
+                        keep(&s.ids[u], in_tgt);
+                    }
+                    from.push(kept.len());
+                    let unit = |k: usize| {
+                        let span = from[k]..from[k + 1];
+                        (&kept[span.clone()], &copy[span])
+                    };
+                    let tgt_unit = |u: usize| unit(u + 1 - jl.max(1));
+                    let src_unit = |u: usize| unit(src_from + u + 1 - a);
+                    // by rows: source unit i-1 (pair) and units i-2, i-1 merged (two_one)
+                    for i in a..b {
+                        let x: &[u32] = &s.ids[i - 1];
+                        let xx: &[u32] = if i > 1 { &s.ids[i - 2] } else { &[] };
+                        one.fill(&[x]);
+                        two.fill(&[xx, x]);
+                        let base = at(i, lo(i));
+                        for j in lo(i).max(1)..=hi(i) {
+                            let k = base + j - lo(i);
+                            let y = tgt_unit(j - 1);
+                            if i > 1 {
+                                (pair[k], two_one[k]) = one.matched_both_ranked(two, y, wd);
+                            } else {
+                                pair[k] = one.matched_ranked(y, wd);
+                            }
+                        }
+                        one.clear(&[x]);
+                        two.clear(&[xx, x]);
+                    }
+                    // by columns: target units j-2, j-1 merged (one_two)
+                    for j in jl.max(2)..=jh {
+                        let ys: [&[u32]; 2] = [&t.ids[j - 2], &t.ids[j - 1]];
+                        let mut filled = false;
+                        for i in a..b {
+                            if j >= lo(i) && j <= hi(i) {
+                                if !filled {
+                                    one.fill(&ys);
+                                    filled = true;
+                                }
+                                one_two[at(i, j)] = one.matched_ranked(src_unit(i - 1), wd);
+                            }
+                        }
+                        if filled {
+                            one.clear(&ys);
                         }
                     }
-                    one.clear(&[x]);
-                    two.clear(&[xx, x]);
+                    a = b;
                 }
-                // by columns: target units j-2, j-1 merged (one_two), for this block's rows
-                let (jl, jh) = (
-                    (r0..r1).map(lo).min().unwrap_or(0),
-                    (r0..r1).map(hi).max().unwrap_or(0),
-                );
-                // rows of this block that use column j: first..=last (checked per row)
-                let mut first = vec![usize::MAX; jh + 1 - jl];
-                let mut last = vec![0usize; jh + 1 - jl];
-                for i in r0.max(1)..r1 {
-                    for j in lo(i)..=hi(i) {
-                        first[j - jl] = first[j - jl].min(i);
-                        last[j - jl] = last[j - jl].max(i);
-                    }
-                }
-                for j in jl.max(2)..=jh {
-                    if first[j - jl] > last[j - jl] {
-                        continue;
-                    }
-                    let ys: [&[u32]; 2] = [&t.ids[j - 2], &t.ids[j - 1]];
-                    one.fill(&ys);
-                    for i in first[j - jl]..=last[j - jl] {
-                        if j >= lo(i) && j <= hi(i) {
-                            one_two[at(i, j)] = one.matched(&s.ids[i - 1], wd);
-                        }
-                    }
-                    one.clear(&ys);
-                }
-            });
+            },
+        );
         Matches {
             s,
             t,
