@@ -242,6 +242,26 @@ struct Sentences {
     starts: Vec<bool>,
 }
 
+/// One bead of `tilmash align --format jsonl` as its line, byte for byte what
+/// `serde_json::json!({"src", "tgt", "score", "margin"}).to_string()` prints (keys in sorted
+/// order, numbers by serde_json), without building a JSON value per bead.
+fn write_bead_jsonl(out: &mut Vec<u8>, b: &Bead, margin: Option<f64>) {
+    fn value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, key: &[u8], v: &T) {
+        out.extend_from_slice(key);
+        // writing to a Vec cannot fail, and numbers and lists of them always serialise
+        let _ = serde_json::to_writer(out, v);
+    }
+    out.push(b'{');
+    if let Some(m) = margin {
+        value(out, b"\"margin\":", &m);
+        out.push(b',');
+    }
+    value(out, b"\"score\":", &b.score);
+    value(out, b",\"src\":", &b.src);
+    value(out, b",\"tgt\":", &b.tgt);
+    out.extend_from_slice(b"}\n");
+}
+
 fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
     Lang::parse_working(s)
         .ok_or_else(|| Error::Usage(format!("{flag} {s}: unknown language; use kk, ru or en")))
@@ -713,6 +733,17 @@ pub fn execute(cli: Cli) -> Result<i32> {
             };
             let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
             match format {
+                AlignFormat::Jsonl if mode != AlignMode::Comparable => {
+                    let mut out = Vec::with_capacity(beads.len() * 48);
+                    for (k, b) in beads.iter().enumerate() {
+                        write_bead_jsonl(&mut out, b, margins.get(k).copied());
+                    }
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(&out)
+                        .and_then(|_| stdout.flush())
+                        .map_err(|e| Error::write(Path::new("<stdout>"), e))?;
+                }
                 AlignFormat::Jsonl => {
                     let out = beads
                         .iter()
@@ -869,6 +900,34 @@ pub fn execute(cli: Cli) -> Result<i32> {
             }
             emit(&out)?;
             Ok(if problems.is_empty() { 0 } else { 1 })
+        }
+    }
+}
+
+#[cfg(test)]
+mod jsonl_tests {
+    use super::*;
+
+    /// The bead lines are what the JSON value printed, margins, non-finite numbers and
+    /// merges included.
+    #[test]
+    fn bead_lines_as_serde_json_prints_them() {
+        let beads = [
+            (vec![0], vec![0], 0.9999, None),
+            (vec![1, 2], vec![1], 0.5, Some(-0.1234)),
+            (vec![], vec![3], 1e-7, Some(12.0)),
+            (vec![4], vec![], f64::NAN, Some(f64::INFINITY)),
+            (vec![5], vec![4, 5, 6], 0.0, Some(-0.0)),
+        ];
+        for (src, tgt, score, margin) in beads {
+            let bead = Bead { src, tgt, score };
+            let mut v = serde_json::json!({"src": bead.src, "tgt": bead.tgt, "score": bead.score});
+            if let Some(m) = margin {
+                v["margin"] = serde_json::json!(m);
+            }
+            let mut out = Vec::new();
+            write_bead_jsonl(&mut out, &bead, margin);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string() + "\n");
         }
     }
 }
