@@ -242,6 +242,26 @@ struct Sentences {
     starts: Vec<bool>,
 }
 
+/// One bead of `tilmash align --format jsonl` as its line, byte for byte what
+/// `serde_json::json!({"src", "tgt", "score", "margin"}).to_string()` prints (keys in sorted
+/// order, numbers by serde_json), without building a JSON value per bead.
+fn write_bead_jsonl(out: &mut Vec<u8>, b: &Bead, margin: Option<f64>) {
+    fn value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, key: &[u8], v: &T) {
+        out.extend_from_slice(key);
+        // writing to a Vec cannot fail, and numbers and lists of them always serialise
+        let _ = serde_json::to_writer(out, v);
+    }
+    out.push(b'{');
+    if let Some(m) = margin {
+        value(out, b"\"margin\":", &m);
+        out.push(b',');
+    }
+    value(out, b"\"score\":", &b.score);
+    value(out, b",\"src\":", &b.src);
+    value(out, b",\"tgt\":", &b.tgt);
+    out.extend_from_slice(b"}\n");
+}
+
 fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
     Lang::parse_working(s)
         .ok_or_else(|| Error::Usage(format!("{flag} {s}: unknown language; use kk, ru or en")))
@@ -604,47 +624,68 @@ pub fn execute(cli: Cli) -> Result<i32> {
             let cfg = align_config(pipeline.as_deref(), dictionary)?;
             // sentences (as written only for TMX, which prints them; the aligner reads them in
             // the align profile), and whether each starts a paragraph (known with --segment only)
-            let keep_written = format == AlignFormat::Tmx;
-            let load = |p: &Path, lang: Lang| -> Result<Sentences> {
-                let (text, report) = ingest::read_text_with(p, enc)?;
-                for w in &report.warnings {
-                    eprintln!("tilmash: warning: {w}");
-                }
-                let mut written = Vec::new();
-                let mut starts = Vec::new();
-                if seg {
-                    // as `tilmash segment`: the characters of running text are kept, so each
-                    // unit's text lies over the input (scorers locate it there); the scorer
-                    // still sees the align-profile normalization below
-                    let opts = ingest::CleanOptions { keep_marks: true };
-                    for para in ingest::build_paragraphs_with(&text, opts) {
-                        for (k, s) in segment::split_unit(&para.text, lang, para.kind)
-                            .into_iter()
-                            .enumerate()
-                        {
-                            written.push(s.to_string());
-                            starts.push(k == 0);
+            // TMX prints them as written: a regular file is read again for them after the
+            // aligning, so they are not held through it (at 100,000 sentences per side about
+            // 47 MB); what cannot be read twice (a pipe) is kept from the first reading
+            let read_again = |p: &Path| {
+                format == AlignFormat::Tmx && std::fs::metadata(p).is_ok_and(|m| m.is_file())
+            };
+            // `again`: the second reading, for the sentences as written only
+            let load =
+                |p: &Path, lang: Lang, keep_written: bool, again: bool| -> Result<Sentences> {
+                    let (text, report) = ingest::read_text_with(p, enc)?;
+                    if !again {
+                        for w in &report.warnings {
+                            eprintln!("tilmash: warning: {w}");
                         }
                     }
-                } else {
-                    written = text.lines().map(str::to_string).collect();
-                }
-                drop(text);
-                let normalized = written
-                    .iter()
-                    .map(|s| normalize::normalize(s, Profile::Align))
-                    .collect();
-                if !keep_written {
-                    written = Vec::new();
-                }
-                Ok(Sentences {
-                    written,
-                    normalized,
-                    starts,
-                })
-            };
-            let (mut sa, mut sb) = (load(&src_file, sl)?, load(&tgt_file, tl)?);
-            let (src_sents, tgt_sents) = (
+                    let mut written = Vec::new();
+                    let mut starts = Vec::new();
+                    if seg {
+                        // as `tilmash segment`: the characters of running text are kept, so each
+                        // unit's text lies over the input (scorers locate it there); the scorer
+                        // still sees the align-profile normalization below
+                        let opts = ingest::CleanOptions { keep_marks: true };
+                        for para in ingest::build_paragraphs_with(&text, opts) {
+                            for (k, s) in segment::split_unit(&para.text, lang, para.kind)
+                                .into_iter()
+                                .enumerate()
+                            {
+                                written.push(s.to_string());
+                                starts.push(k == 0);
+                            }
+                        }
+                    } else {
+                        written = text.lines().map(str::to_string).collect();
+                    }
+                    drop(text);
+                    if again {
+                        return Ok(Sentences {
+                            written,
+                            normalized: Vec::new(),
+                            starts,
+                        });
+                    }
+                    let normalized = written
+                        .iter()
+                        .map(|s| normalize::normalize(s, Profile::Align))
+                        .collect();
+                    if !keep_written {
+                        written = Vec::new();
+                    }
+                    Ok(Sentences {
+                        written,
+                        normalized,
+                        starts,
+                    })
+                };
+            let keep = |p: &Path| format == AlignFormat::Tmx && !read_again(p);
+            let (mut sa, mut sb) = (
+                load(&src_file, sl, keep(&src_file), false)?,
+                load(&tgt_file, tl, keep(&tgt_file), false)?,
+            );
+            let counts = (sa.normalized.len(), sb.normalized.len());
+            let (mut src_sents, mut tgt_sents) = (
                 std::mem::take(&mut sa.written),
                 std::mem::take(&mut sb.written),
             );
@@ -699,6 +740,17 @@ pub fn execute(cli: Cli) -> Result<i32> {
             };
             let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
             match format {
+                AlignFormat::Jsonl if mode != AlignMode::Comparable => {
+                    let mut out = Vec::with_capacity(beads.len() * 48);
+                    for (k, b) in beads.iter().enumerate() {
+                        write_bead_jsonl(&mut out, b, margins.get(k).copied());
+                    }
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(&out)
+                        .and_then(|_| stdout.flush())
+                        .map_err(|e| Error::write(Path::new("<stdout>"), e))?;
+                }
                 AlignFormat::Jsonl => {
                     let out = beads
                         .iter()
@@ -723,6 +775,22 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     emit(&out)?;
                 }
                 AlignFormat::Tmx => {
+                    let written = |p: &Path, lang: Lang, count: usize| -> Result<Vec<String>> {
+                        let sents = load(p, lang, true, true)?.written;
+                        if sents.len() != count {
+                            return Err(Error::read(
+                                p,
+                                std::io::Error::other("the file changed while it was aligned"),
+                            ));
+                        }
+                        Ok(sents)
+                    };
+                    if read_again(&src_file) {
+                        src_sents = written(&src_file, sl, counts.0)?;
+                    }
+                    if read_again(&tgt_file) {
+                        tgt_sents = written(&tgt_file, tl, counts.1)?;
+                    }
                     let doc = |p: &Path| {
                         p.file_name()
                             .map(|f| f.to_string_lossy().into_owned())
@@ -839,6 +907,34 @@ pub fn execute(cli: Cli) -> Result<i32> {
             }
             emit(&out)?;
             Ok(if problems.is_empty() { 0 } else { 1 })
+        }
+    }
+}
+
+#[cfg(test)]
+mod jsonl_tests {
+    use super::*;
+
+    /// The bead lines are what the JSON value printed, margins, non-finite numbers and
+    /// merges included.
+    #[test]
+    fn bead_lines_as_serde_json_prints_them() {
+        let beads = [
+            (vec![0], vec![0], 0.9999, None),
+            (vec![1, 2], vec![1], 0.5, Some(-0.1234)),
+            (vec![], vec![3], 1e-7, Some(12.0)),
+            (vec![4], vec![], f64::NAN, Some(f64::INFINITY)),
+            (vec![5], vec![4, 5, 6], 0.0, Some(-0.0)),
+        ];
+        for (src, tgt, score, margin) in beads {
+            let bead = Bead { src, tgt, score };
+            let mut v = serde_json::json!({"src": bead.src, "tgt": bead.tgt, "score": bead.score});
+            if let Some(m) = margin {
+                v["margin"] = serde_json::json!(m);
+            }
+            let mut out = Vec::new();
+            write_bead_jsonl(&mut out, &bead, margin);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string() + "\n");
         }
     }
 }

@@ -6,6 +6,7 @@
 use super::score::{
     kind, matched_weight2_by, matched_weight_1v2, matched_weight_by, Scorer, SentenceFeatures,
 };
+use crate::fxhash::FxHashMap;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -68,14 +69,19 @@ impl Level {
         ft: &[SentenceFeatures],
         w: &[f32; kind::COUNT],
     ) -> (Level, Level) {
-        let mut table: Vec<u32> = fs
-            .iter()
-            .chain(ft)
-            .flat_map(|f| f.ids.iter())
-            .copied()
-            .collect();
+        // the distinct concepts (a hash set: sorting every occurrence and searching the sorted
+        // table for each cost more than the rest of this function), then their ranks
+        let mut rank: FxHashMap<u32, u32> = FxHashMap::default();
+        for f in fs.iter().chain(ft) {
+            for &c in &f.ids {
+                rank.entry(c).or_insert(0);
+            }
+        }
+        let mut table: Vec<u32> = rank.keys().copied().collect();
         table.sort_unstable();
-        table.dedup();
+        for (k, c) in table.iter().enumerate() {
+            rank.insert(*c, k as u32);
+        }
         let wd: Arc<[f32]> = table.iter().map(|&c| w[(c >> 29) as usize]).collect();
         let level = |f: &[SentenceFeatures]| Level {
             ids: f
@@ -83,7 +89,7 @@ impl Level {
                 .map(|x| {
                     x.ids
                         .iter()
-                        .map(|c| table.binary_search(c).unwrap_or(0) as u32)
+                        .map(|c| rank.get(c).copied().unwrap_or(0))
                         .collect()
                 })
                 .collect(),
@@ -156,12 +162,10 @@ impl Level {
         let mut k = 0;
         while k < n {
             let e = (k + 2).min(n);
-            let mut ids: Vec<u32> = self.ids[k..e].iter().flatten().copied().collect();
-            ids.sort_unstable();
             // coarse units only steer the band: keep a consistent sample of their concepts
             // (the smallest numbers, the same on both sides), so each stays cheap to compare
-            ids.dedup();
-            ids.truncate(COARSE_IDS);
+            let next: &[u32] = if k + 1 < e { &self.ids[k + 1] } else { &[] };
+            let ids = smallest_distinct(&self.ids[k], next, COARSE_IDS);
             let wsum: f32 = ids.iter().map(|&c| self.w(c)).sum();
             out.ids.push(ids);
             out.chars.push(self.chars[k..e].iter().sum());
@@ -173,6 +177,34 @@ impl Level {
         }
         out
     }
+}
+
+/// The `limit` smallest distinct values of two sorted lists together: what sorting their
+/// concatenation, removing repeats and truncating gives, by one merge.
+fn smallest_distinct(a: &[u32], b: &[u32], limit: usize) -> Vec<u32> {
+    let mut out = Vec::with_capacity(limit.min(a.len() + b.len()));
+    let (mut i, mut j) = (0, 0);
+    while out.len() < limit {
+        let v = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) if x <= y => {
+                i += 1;
+                x
+            }
+            (_, Some(&y)) => {
+                j += 1;
+                y
+            }
+            (Some(&x), None) => {
+                i += 1;
+                x
+            }
+            (None, None) => break,
+        };
+        if out.last() != Some(&v) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 /// Concepts kept per unit above level 0.
@@ -313,20 +345,82 @@ fn uncovered(
 /// Matched weights of the band's cells, for the DP: every value depends on its units only, so all
 /// are computed up front, row by row in parallel (deterministic: each cell is computed alone),
 /// and the sequential DP only reads them.
+///
+/// Each held row covers its band columns widened by one on the left and two on the right: the
+/// evidence of the merge beads ending at a band cell reads the cells (i, j − 1) and (i − 1, j)
+/// (up to two columns past row i − 1's band when the path turns), which a plain band table
+/// lacks, so they were merged anew at every such cell. With the widening every value
+/// `Searcher::cell_costs` reads for a bead that starts inside the band is in the table.
 struct Matches<'a> {
     s: &'a Level,
     t: &'a Level,
-    band: &'a Band,
-    /// The rows held: rows..rows_end (the DP works through the band a block at a time, so
+    /// The rows held: rows..rows.end (the DP works through the band a block at a time, so
     /// memory stays bounded); cells elsewhere are computed when asked for.
     rows: usize,
-    rows_end: usize,
+    /// Per held row (from `rows`): its first and last column, and the place of its first cell.
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    off: Vec<usize>,
     /// Cell (i, j): source unit i-1 against target unit j-1.
     pair: Vec<f32>,
     /// Cell (i, j): source unit i-1 against target units j-2, j-1 merged.
     one_two: Vec<f32>,
     /// Cell (i, j): source units i-2, i-1 merged against target unit j-1.
     two_one: Vec<f32>,
+}
+
+/// One held row of `Matches`: the matched weights of its cells from column `lo`.
+#[derive(Clone, Copy)]
+struct MatchRow<'m> {
+    lo: usize,
+    pair: &'m [f32],
+    one_two: &'m [f32],
+    two_one: &'m [f32],
+}
+
+impl MatchRow<'_> {
+    /// A row that is not held: every look-up misses.
+    const EMPTY: MatchRow<'static> = MatchRow {
+        lo: 0,
+        pair: &[],
+        one_two: &[],
+        two_one: &[],
+    };
+
+    #[inline(always)]
+    fn get(v: &[f32], lo: usize, j: usize) -> Option<f32> {
+        v.get(j.wrapping_sub(lo)).copied()
+    }
+}
+
+/// Rows of the match tables whose concept lists are filtered together (`Matches::new`).
+const SUB_ROWS: usize = 32;
+
+/// What one thread of `Matches::new` reuses from block to block: two bags, a stamp per concept
+/// for each side (the first row of the rows whose units hold it), and the filtered lists.
+struct Scratch {
+    one: Bag,
+    two: Bag,
+    in_src: Vec<u32>,
+    in_tgt: Vec<u32>,
+    kept: Vec<u32>,
+    /// Per kept concept, how many copies of it come before it in its unit.
+    copy: Vec<u16>,
+    from: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(concepts: usize) -> Scratch {
+        Scratch {
+            one: Bag::new(concepts),
+            two: Bag::new(concepts),
+            in_src: vec![u32::MAX; concepts],
+            in_tgt: vec![u32::MAX; concepts],
+            kept: Vec::new(),
+            copy: Vec::new(),
+            from: Vec::new(),
+        }
+    }
 }
 
 /// A multiset of concepts as a count per dense concept number, filled for one row or column
@@ -337,6 +431,41 @@ struct Bag {
 }
 
 impl Bag {
+    /// Weighted multiset intersection with a unit, given as its concepts (sorted) and, for
+    /// each, how many copies of it come before it in the unit: the k-th copy matches when the
+    /// bag holds more than k. The matches are added in ascending concept order, as
+    /// `score::matched_weight2_by` adds them, so the result is bit-identical.
+    #[inline]
+    fn matched_ranked(&self, (dense, copy): (&[u32], &[u16]), wd: &[f32]) -> f32 {
+        let mut m = 0f32;
+        for (&d, &k) in dense.iter().zip(copy) {
+            m += if k < self.counts[d as usize] {
+                wd[d as usize]
+            } else {
+                0.0
+            };
+        }
+        m
+    }
+
+    /// `(self.matched_ranked(unit, wd), other.matched_ranked(unit, wd))` in one pass over the
+    /// unit: each sum adds the same terms in the same order as two calls.
+    #[inline]
+    fn matched_both_ranked(
+        &self,
+        other: &Bag,
+        (dense, copy): (&[u32], &[u16]),
+        wd: &[f32],
+    ) -> (f32, f32) {
+        let (mut m1, mut m2) = (0f32, 0f32);
+        for (&d, &k) in dense.iter().zip(copy) {
+            let w = wd[d as usize];
+            m1 += if k < self.counts[d as usize] { w } else { 0.0 };
+            m2 += if k < other.counts[d as usize] { w } else { 0.0 };
+        }
+        (m1, m2)
+    }
+
     fn new(concepts: usize) -> Bag {
         Bag {
             counts: vec![0; concepts],
@@ -358,57 +487,35 @@ impl Bag {
             }
         }
     }
-
-    /// Weighted multiset intersection with a unit (`ids` sorted, `dense` the same concepts):
-    /// the same matches, added in the same (ascending) order as `matched_weight2_by`, so the result
-    /// is bit-identical.
-    #[inline]
-    fn matched(&self, dense: &[u32], wd: &[f32]) -> f32 {
-        let mut m = 0f32;
-        let (mut prev, mut seen) = (u32::MAX, 0u16);
-        for &d in dense {
-            // the k-th copy of v in the unit matches when the bag holds more than k copies
-            seen = if d == prev { seen + 1 } else { 0 };
-            prev = d;
-            m += if seen < self.counts[d as usize] {
-                wd[d as usize]
-            } else {
-                0.0
-            };
-        }
-        m
-    }
-
-    /// `(self.matched(dense, wd), other.matched(dense, wd))` in one pass over the unit: each
-    /// sum adds the same terms in the same order, so both are bit-identical to two calls.
-    #[inline]
-    fn matched_both(&self, other: &Bag, dense: &[u32], wd: &[f32]) -> (f32, f32) {
-        let (mut m1, mut m2) = (0f32, 0f32);
-        let (mut prev, mut seen) = (u32::MAX, 0u16);
-        for &d in dense {
-            seen = if d == prev { seen + 1 } else { 0 };
-            prev = d;
-            let w = wd[d as usize];
-            m1 += if seen < self.counts[d as usize] {
-                w
-            } else {
-                0.0
-            };
-            m2 += if seen < other.counts[d as usize] {
-                w
-            } else {
-                0.0
-            };
-        }
-        (m1, m2)
-    }
 }
 
 impl<'a> Matches<'a> {
-    fn new(s: &'a Level, t: &'a Level, band: &'a Band, rows: std::ops::Range<usize>) -> Self {
+    /// Columns held for row i: its band columns, one more on the left and two more on the
+    /// right (within 0..=m).
+    #[inline]
+    fn columns(band: &Band, m: usize, i: usize) -> (usize, usize) {
+        (band.lo[i].saturating_sub(1), (band.hi[i] + 2).min(m))
+    }
+
+    fn new(s: &'a Level, t: &'a Level, band: &Band, rows: std::ops::Range<usize>) -> Self {
         let wd: &[f32] = &s.wd;
         let concepts = wd.len();
-        let cells = band.off[rows.end] - band.off[rows.start];
+        let m = t.len();
+        let (mut lo, mut hi, mut off) = (
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len() + 1),
+        );
+        let mut acc = 0;
+        for i in rows.clone() {
+            let (l, h) = Matches::columns(band, m, i);
+            lo.push(l);
+            hi.push(h);
+            off.push(acc);
+            acc += h + 1 - l;
+        }
+        off.push(acc);
+        let cells = acc;
         let mut pair = vec![0f32; cells];
         let mut one_two = vec![0f32; cells];
         let mut two_one = vec![0f32; cells];
@@ -421,7 +528,7 @@ impl<'a> Matches<'a> {
             let mut r0 = rows.start;
             while r0 < rows.end {
                 let r1 = (r0 + CHUNK).min(rows.end);
-                let len = band.off[r1] - band.off[r0];
+                let len = off[r1 - rows.start] - off[r0 - rows.start];
                 let (a, rest_p) = std::mem::take(&mut p).split_at_mut(len);
                 let (b, rest_o) = std::mem::take(&mut o).split_at_mut(len);
                 let (c, rest_t) = std::mem::take(&mut t2).split_at_mut(len);
@@ -430,78 +537,156 @@ impl<'a> Matches<'a> {
                 r0 = r1;
             }
         }
-        blocks
-            .into_par_iter()
-            .for_each(|(r0, r1, pair, one_two, two_one)| {
-                let base = band.off[r0];
-                let mut one = Bag::new(concepts);
-                let mut two = Bag::new(concepts);
-                // by rows: source unit i-1 (pair) and units i-2, i-1 merged (two_one)
-                for i in r0.max(1)..r1 {
-                    let x: &[u32] = &s.ids[i - 1];
-                    let xx: &[u32] = if i > 1 { &s.ids[i - 2] } else { &[] };
-                    one.fill(&[x]);
-                    two.fill(&[xx, x]);
-                    for j in band.lo[i].max(1)..=band.hi[i] {
-                        let k = band.off[i] + j - band.lo[i] - base;
-                        let y = &t.ids[j - 1];
-                        if i > 1 {
-                            (pair[k], two_one[k]) = one.matched_both(&two, y, wd);
-                        } else {
-                            pair[k] = one.matched(y, wd);
-                        }
-                    }
-                    one.clear(&[x]);
-                    two.clear(&[xx, x]);
-                }
-                // by columns: target units j-2, j-1 merged (one_two), for this block's rows
-                let (jl, jh) = (
-                    (r0..r1).map(|i| band.lo[i]).min().unwrap_or(0),
-                    (r0..r1).map(|i| band.hi[i]).max().unwrap_or(0),
+        let (row_lo, row_hi, row_off) = (&lo, &hi, &off);
+        let first_row = rows.start;
+        blocks.into_par_iter().for_each_init(
+            || Scratch::new(concepts),
+            |scratch, (r0, r1, pair, one_two, two_one)| {
+                // row i of the band is entry i - first_row of the held rows
+                let (lo, hi) = (
+                    |i: usize| row_lo[i - first_row],
+                    |i: usize| row_hi[i - first_row],
                 );
-                // rows of this block that use column j: first..=last (checked per row)
-                let mut first = vec![usize::MAX; jh + 1 - jl];
-                let mut last = vec![0usize; jh + 1 - jl];
-                for i in r0.max(1)..r1 {
-                    for j in band.lo[i]..=band.hi[i] {
-                        first[j - jl] = first[j - jl].min(i);
-                        last[j - jl] = last[j - jl].max(i);
+                let at = |i: usize, j: usize| {
+                    row_off[i - first_row] + j - lo(i) - row_off[r0 - first_row]
+                };
+                let Scratch {
+                    one,
+                    two,
+                    in_src,
+                    in_tgt,
+                    kept,
+                    copy,
+                    from,
+                } = scratch;
+                let mut a = r0.max(1);
+                while a < r1 {
+                    let b = (a + SUB_ROWS).min(r1);
+                    // columns of rows a..b
+                    let (jl, jh) = (
+                        (a..b).map(lo).min().unwrap_or(0),
+                        (a..b).map(hi).max().unwrap_or(0),
+                    );
+                    // A concept that no source unit of these rows holds matches no cell of
+                    // them, nor one no target unit of their columns holds: each unit's list
+                    // keeps only the concepts the other side has here. A dropped concept adds
+                    // 0.0 to a sum and does not change how repeats of the others count, so
+                    // every matched weight is bit-identical.
+                    let stamp = a as u32;
+                    for u in a.saturating_sub(2)..b - 1 {
+                        s.ids[u].iter().for_each(|&d| in_src[d as usize] = stamp);
                     }
-                }
-                for j in jl.max(2)..=jh {
-                    if first[j - jl] > last[j - jl] {
-                        continue;
+                    for u in jl.saturating_sub(2)..jh {
+                        t.ids[u].iter().for_each(|&d| in_tgt[d as usize] = stamp);
                     }
-                    let ys: [&[u32]; 2] = [&t.ids[j - 2], &t.ids[j - 1]];
-                    one.fill(&ys);
-                    for i in first[j - jl]..=last[j - jl] {
-                        if j >= band.lo[i] && j <= band.hi[i] {
-                            let k = band.off[i] + j - band.lo[i] - base;
-                            one_two[k] = one.matched(&s.ids[i - 1], wd);
+                    // target units jl-1..jh (column j reads unit j-1), then source units a-1..b-1
+                    kept.clear();
+                    copy.clear();
+                    from.clear();
+                    let mut keep = |ids: &[u32], present: &[u32]| {
+                        from.push(kept.len());
+                        // counted as `Bag::matched` counts repeats
+                        let (mut prev, mut seen) = (u32::MAX, 0u16);
+                        for &d in ids {
+                            seen = if d == prev { seen.wrapping_add(1) } else { 0 };
+                            prev = d;
+                            if present[d as usize] == stamp {
+                                kept.push(d);
+                                copy.push(seen);
+                            }
+                        }
+                    };
+                    for u in jl.saturating_sub(1)..jh {
+                        keep(&t.ids[u], in_src);
+                    }
+                    let src_from = jh + 1 - jl.max(1);
+                    for u in a - 1..b - 1 {
+                        keep(&s.ids[u], in_tgt);
+                    }
+                    from.push(kept.len());
+                    let unit = |k: usize| {
+                        let span = from[k]..from[k + 1];
+                        (&kept[span.clone()], &copy[span])
+                    };
+                    let tgt_unit = |u: usize| unit(u + 1 - jl.max(1));
+                    let src_unit = |u: usize| unit(src_from + u + 1 - a);
+                    // by rows: source unit i-1 (pair) and units i-2, i-1 merged (two_one)
+                    for i in a..b {
+                        let x: &[u32] = &s.ids[i - 1];
+                        let xx: &[u32] = if i > 1 { &s.ids[i - 2] } else { &[] };
+                        one.fill(&[x]);
+                        two.fill(&[xx, x]);
+                        let base = at(i, lo(i));
+                        for j in lo(i).max(1)..=hi(i) {
+                            let k = base + j - lo(i);
+                            let y = tgt_unit(j - 1);
+                            if i > 1 {
+                                (pair[k], two_one[k]) = one.matched_both_ranked(two, y, wd);
+                            } else {
+                                pair[k] = one.matched_ranked(y, wd);
+                            }
+                        }
+                        one.clear(&[x]);
+                        two.clear(&[xx, x]);
+                    }
+                    // by columns: target units j-2, j-1 merged (one_two)
+                    for j in jl.max(2)..=jh {
+                        let ys: [&[u32]; 2] = [&t.ids[j - 2], &t.ids[j - 1]];
+                        let mut filled = false;
+                        for i in a..b {
+                            if j >= lo(i) && j <= hi(i) {
+                                if !filled {
+                                    one.fill(&ys);
+                                    filled = true;
+                                }
+                                one_two[at(i, j)] = one.matched_ranked(src_unit(i - 1), wd);
+                            }
+                        }
+                        if filled {
+                            one.clear(&ys);
                         }
                     }
-                    one.clear(&ys);
+                    a = b;
                 }
-            });
+            },
+        );
         Matches {
             s,
             t,
-            band,
             rows: rows.start,
-            rows_end: rows.end,
+            lo,
+            hi,
+            off,
             pair,
             one_two,
             two_one,
         }
     }
 
+    /// Row i's cells, when it is held.
+    #[inline]
+    fn row(&self, i: usize) -> Option<MatchRow<'_>> {
+        let r = i.wrapping_sub(self.rows);
+        if r >= self.lo.len() {
+            return None;
+        }
+        let cells = self.off[r]..self.off[r + 1];
+        Some(MatchRow {
+            lo: self.lo[r],
+            pair: &self.pair[cells.clone()],
+            one_two: &self.one_two[cells.clone()],
+            two_one: &self.two_one[cells],
+        })
+    }
+
     /// Index of cell (i, j) in the held rows.
     #[inline]
     fn cell(&self, i: usize, j: usize) -> Option<usize> {
-        if i < self.rows || i >= self.rows_end {
+        let r = i.wrapping_sub(self.rows);
+        if r >= self.lo.len() || j < self.lo[r] || j > self.hi[r] {
             return None;
         }
-        self.band.index(i, j).map(|k| k - self.band.off[self.rows])
+        Some(self.off[r] + j - self.lo[r])
     }
 
     /// Source unit x against target unit y.
@@ -509,8 +694,14 @@ impl<'a> Matches<'a> {
     fn pair(&self, x: usize, y: usize) -> f32 {
         match self.cell(x + 1, y + 1) {
             Some(k) => self.pair[k],
-            None => matched_weight2_by(&self.s.ids[x], &self.t.ids[y], |d| self.s.w(d)),
+            None => self.pair_merged(x, y),
         }
+    }
+
+    /// As `pair`, computed from the units.
+    #[cold]
+    fn pair_merged(&self, x: usize, y: usize) -> f32 {
+        matched_weight2_by(&self.s.ids[x], &self.t.ids[y], |d| self.s.w(d))
     }
 
     /// Source unit i-1 against target units j-2 and j-1 merged.
@@ -518,13 +709,19 @@ impl<'a> Matches<'a> {
     fn one_two(&self, i: usize, j: usize) -> f32 {
         match self.cell(i, j) {
             Some(k) => self.one_two[k],
-            None => matched_weight_1v2(
-                &self.s.ids[i - 1],
-                &self.t.ids[j - 2],
-                &self.t.ids[j - 1],
-                |d| self.s.w(d),
-            ),
+            None => self.one_two_merged(i, j),
         }
+    }
+
+    /// As `one_two`, computed from the units.
+    #[cold]
+    fn one_two_merged(&self, i: usize, j: usize) -> f32 {
+        matched_weight_1v2(
+            &self.s.ids[i - 1],
+            &self.t.ids[j - 2],
+            &self.t.ids[j - 1],
+            |d| self.s.w(d),
+        )
     }
 
     /// Source units i-2 and i-1 merged against target unit j-1.
@@ -532,13 +729,19 @@ impl<'a> Matches<'a> {
     fn two_one(&self, i: usize, j: usize) -> f32 {
         match self.cell(i, j) {
             Some(k) => self.two_one[k],
-            None => matched_weight_1v2(
-                &self.t.ids[j - 1],
-                &self.s.ids[i - 2],
-                &self.s.ids[i - 1],
-                |d| self.s.w(d),
-            ),
+            None => self.two_one_merged(i, j),
         }
+    }
+
+    /// As `two_one`, computed from the units.
+    #[cold]
+    fn two_one_merged(&self, i: usize, j: usize) -> f32 {
+        matched_weight_1v2(
+            &self.t.ids[j - 1],
+            &self.s.ids[i - 2],
+            &self.s.ids[i - 1],
+            |d| self.s.w(d),
+        )
     }
 }
 
@@ -549,29 +752,49 @@ impl<'a> Matches<'a> {
 /// returns, whichever thread stored it, so the path is unchanged.
 struct LengthMemo<'a> {
     searcher: &'a Searcher<'a>,
-    /// `LENGTH_MEMO`² cost bits, row by source length; `EMPTY` until computed.
+    /// `rows` × `cols` cost bits, row by source length; `EMPTY` until computed.
     table: Vec<AtomicU64>,
+    rows: usize,
+    cols: usize,
 }
 
+/// The memo holds lengths below this (a table of at most 8 MB).
 const LENGTH_MEMO: usize = 1024;
 /// A NaN pattern: never the bits of a length cost.
 const EMPTY: u64 = u64::MAX;
 
 impl<'a> LengthMemo<'a> {
-    fn new(searcher: &'a Searcher<'a>) -> Self {
+    /// A memo for the beads of these levels: its table only as large as their lengths need
+    /// (longer ones are computed each time, as lengths from `LENGTH_MEMO` up always were), so
+    /// a short text does not fill 8 MB.
+    fn new(searcher: &'a Searcher<'a>, levels: &[(&Level, &Level)]) -> Self {
+        // a bead's side has at most three units
+        let units = if searcher.costs.merge31.is_finite() {
+            3.0
+        } else {
+            2.0
+        };
+        let span = |l: &Level| {
+            let longest = l.chars.iter().copied().fold(0f32, f32::max);
+            // whole lengths below this can occur (an upper bound: a few spare rows are harmless)
+            ((longest * units).ceil() as usize).saturating_add(1)
+        };
+        let rows = levels.iter().map(|(s, _)| span(s)).max().unwrap_or(0);
+        let cols = levels.iter().map(|(_, t)| span(t)).max().unwrap_or(0);
+        let (rows, cols) = (rows.min(LENGTH_MEMO), cols.min(LENGTH_MEMO));
         LengthMemo {
             searcher,
-            table: (0..LENGTH_MEMO * LENGTH_MEMO)
-                .map(|_| AtomicU64::new(EMPTY))
-                .collect(),
+            table: (0..rows * cols).map(|_| AtomicU64::new(EMPTY)).collect(),
+            rows,
+            cols,
         }
     }
 
     #[inline]
     fn cost(&self, ls: f32, lt: f32) -> f64 {
         let (x, y) = (ls as usize, lt as usize);
-        if x < LENGTH_MEMO && y < LENGTH_MEMO && x as f32 == ls && y as f32 == lt {
-            let slot = &self.table[x * LENGTH_MEMO + y];
+        if x < self.rows && y < self.cols && x as f32 == ls && y as f32 == lt {
+            let slot = &self.table[x * self.cols + y];
             let v = slot.load(Ordering::Relaxed);
             if v != EMPTY {
                 return f64::from_bits(v);
@@ -582,6 +805,26 @@ impl<'a> LengthMemo<'a> {
         } else {
             self.searcher.length_cost(ls, lt)
         }
+    }
+}
+
+/// One row of the DP's path costs: columns lo..=hi.
+#[derive(Clone, Copy)]
+struct CostRow<'r> {
+    lo: usize,
+    hi: usize,
+    cost: &'r [f32],
+}
+
+impl CostRow<'_> {
+    /// The cost of the best path to column c, when c is in the row and reachable.
+    #[inline(always)]
+    fn get(&self, c: usize) -> Option<f64> {
+        if c < self.lo || c > self.hi {
+            return None;
+        }
+        let v = self.cost[c - self.lo] as f64;
+        v.is_finite().then_some(v)
     }
 }
 
@@ -698,12 +941,40 @@ impl Searcher<'_> {
             let mut row = std::mem::take(&mut cost[i % 4]);
             row.clear();
             row.resize(band.hi[i] + 1 - band.lo[i], f32::INFINITY);
+            // the two rows above, for the six-shape DP
+            let above = |a: usize| {
+                (i >= a).then(|| CostRow {
+                    lo: band.lo[i - a],
+                    hi: band.hi[i - a],
+                    cost: &cost[(i - a) % 4],
+                })
+            };
+            let (up1, up2) = (above(1), above(2));
             for j in band.lo[i]..=band.hi[i] {
                 if i == 0 && j == 0 {
                     row[0] = 0.0;
                     continue;
                 }
                 let here = &pair_costs[row_base + j - band.lo[i]];
+                if max_shape == 6 {
+                    let cur = CostRow {
+                        lo: band.lo[i],
+                        hi: band.hi[i],
+                        cost: &row,
+                    };
+                    let (best, arg) = self.best_of_six(
+                        s,
+                        t,
+                        (i, j),
+                        here,
+                        (&cur, up1, up2),
+                        prune_merges,
+                        lengths,
+                    );
+                    row[j - band.lo[i]] = best as f32;
+                    back[band.off[i] + j - band.lo[i]] = arg;
+                    continue;
+                }
                 let mut best = f64::INFINITY;
                 let mut arg = u8::MAX;
                 for (k, &(a, b)) in SHAPES[..max_shape].iter().enumerate() {
@@ -785,6 +1056,69 @@ impl Searcher<'_> {
         shapes
     }
 
+    /// The cheapest bead of the six shapes (1-1, 1-0, 0-1, 2-1, 1-2, 2-2) ending at cell
+    /// (i, j), and its place in `SHAPES`: the generic loop of `run` written out shape by shape
+    /// (the same tests, sums and comparisons in the same order, so the same result), with
+    /// `row` the costs of row i so far and `up1`, `up2` rows i − 1 and i − 2.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn best_of_six(
+        &self,
+        s: &Level,
+        t: &Level,
+        (i, j): (usize, usize),
+        here: &[f64; 4],
+        (row, up1, up2): (&CostRow, Option<CostRow>, Option<CostRow>),
+        prune_merges: bool,
+        lengths: &LengthMemo,
+    ) -> (f64, u8) {
+        let c = &self.costs;
+        let skip = c.skip + 0.5 * c.sim_weight;
+        let mut best = f64::INFINITY;
+        let mut arg = u8::MAX;
+        let prev = |r: Option<CostRow>, col: Option<usize>| r.zip(col).and_then(|(r, c)| r.get(c));
+        // 1-1
+        if let Some(p) = prev(up1, j.checked_sub(1)) {
+            let cost = p + here[0];
+            if cost < best {
+                (best, arg) = (cost, 0);
+            }
+        }
+        // 1-0
+        if let Some(p) = prev(up1, Some(j)) {
+            let cost = p + skip * f64::from(s.count[i - 1]);
+            if cost < best {
+                (best, arg) = (cost, 1);
+            }
+        }
+        // 0-1
+        if let Some(p) = j.checked_sub(1).and_then(|col| row.get(col)) {
+            let cost = p + skip * f64::from(t.count[j - 1]);
+            if cost < best {
+                (best, arg) = (cost, 2);
+            }
+        }
+        // 2-1, 1-2, 2-2: finished only when they could win (as in `run`)
+        let merges = [(3, up2, (2, 1)), (4, up1, (1, 2)), (5, up2, (2, 2))];
+        for (slot, (k, up, (a, b))) in merges.into_iter().enumerate() {
+            let Some(p) = prev(up, j.checked_sub(b)) else {
+                continue;
+            };
+            let evidence = here[slot + 1];
+            if evidence == f64::INFINITY {
+                continue;
+            }
+            if prune_merges && p + (self.shape_cost(a, b) + evidence) >= best {
+                continue;
+            }
+            let cost = p + self.finish_cost(s, t, i, j, a, b, evidence, lengths);
+            if cost < best {
+                (best, arg) = (cost, k);
+            }
+        }
+        (best, arg)
+    }
+
     /// Cost of the bead of source units i-a..i and target units j-b..j (both sides non-empty),
     /// as `bead_cost_with` computes it, with cached matches and length costs.
     #[allow(clippy::too_many_arguments)]
@@ -845,9 +1179,14 @@ impl Searcher<'_> {
         blocks.into_par_iter().for_each(|(r0, r1, out)| {
             let base = band.off[r0];
             for i in r0.max(1)..r1 {
+                let rows = (
+                    mt.row(i).unwrap_or(MatchRow::EMPTY),
+                    mt.row(i - 1).unwrap_or(MatchRow::EMPTY),
+                );
+                let first = band.off[i] - base;
                 for j in band.lo[i].max(1)..=band.hi[i] {
-                    out[band.off[i] + j - band.lo[i] - base] =
-                        self.cell_costs(s, t, band, i, j, mt, lengths);
+                    out[first + j - band.lo[i]] =
+                        self.cell_costs(s, t, band, i, j, mt, rows, lengths);
                 }
             }
         });
@@ -868,6 +1207,7 @@ impl Searcher<'_> {
         i: usize,
         j: usize,
         mt: &Matches,
+        (row, above): (MatchRow, MatchRow),
         lengths: &LengthMemo,
     ) -> [f64; 4] {
         let c = &self.costs;
@@ -875,8 +1215,19 @@ impl Searcher<'_> {
         let tgt = |l: usize, m: f32| t.unmatched(l, m);
         let open = |a: usize, b: usize| a <= i && b <= j && band.index(i - a, j - b).is_some();
         let evidence = |out: f64| c.sim_weight * out / 2.0;
+        // the matches of cells (i, ·) and (i - 1, ·), from the held rows (`Matches::row`;
+        // computed from the units in the cases the rows do not cover)
+        let pair = |r: &MatchRow, i: usize, j: usize| {
+            MatchRow::get(r.pair, r.lo, j).unwrap_or_else(|| mt.pair(i - 1, j - 1))
+        };
+        let one_two = |r: &MatchRow, i: usize, j: usize| {
+            MatchRow::get(r.one_two, r.lo, j).unwrap_or_else(|| mt.one_two(i, j))
+        };
+        let two_one = |r: &MatchRow, i: usize, j: usize| {
+            MatchRow::get(r.two_one, r.lo, j).unwrap_or_else(|| mt.two_one(i, j))
+        };
         let mut costs = [f64::INFINITY; 4];
-        let p = mt.pair(i - 1, j - 1);
+        let p = pair(&row, i, j);
         let (src1, tgt1) = (src(i - 1, p), tgt(j - 1, p));
         if open(1, 1) {
             let mut out = 0.0;
@@ -886,35 +1237,35 @@ impl Searcher<'_> {
         }
         let (open21, open22) = (open(2, 1), open(2, 2));
         let tgt1_of_two = if open21 || open22 {
-            tgt(j - 1, mt.two_one(i, j))
+            tgt(j - 1, two_one(&row, i, j))
         } else {
             0.0
         };
         if open21 {
             let mut out = 0.0;
-            out += src(i - 2, mt.pair(i - 2, j - 1));
+            out += src(i - 2, pair(&above, i - 1, j));
             out += src1;
             out += tgt1_of_two;
             costs[1] = evidence(out);
         }
         let open12 = open(1, 2);
         let src1_of_two = if open12 || open22 {
-            src(i - 1, mt.one_two(i, j))
+            src(i - 1, one_two(&row, i, j))
         } else {
             0.0
         };
         if open12 {
             let mut out = 0.0;
             out += src1_of_two;
-            out += tgt(j - 2, mt.pair(i - 1, j - 2));
+            out += tgt(j - 2, pair(&row, i, j - 1));
             out += tgt1;
             costs[2] = evidence(out);
         }
         if open22 {
             let mut out = 0.0;
-            out += src(i - 2, mt.one_two(i - 1, j));
+            out += src(i - 2, one_two(&above, i - 1, j));
             out += src1_of_two;
-            out += tgt(j - 2, mt.two_one(i, j - 1));
+            out += tgt(j - 2, two_one(&row, i, j - 1));
             out += tgt1_of_two;
             costs[3] = evidence(out);
         }
@@ -924,7 +1275,7 @@ impl Searcher<'_> {
     /// The cost of a bead with both sides from its evidence term (`sim_cost`), summed as
     /// `pair_cost` sums it.
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     fn finish_cost(
         &self,
         s: &Level,
@@ -941,7 +1292,7 @@ impl Searcher<'_> {
 
     /// Shape, length, sentence-count and structure costs added to a bead's evidence term, in
     /// one order for the search and the reference (`bead_cost`), so the two agree to the bit.
-    #[inline]
+    #[inline(always)]
     fn finish_with(
         &self,
         s: &Level,
@@ -1102,7 +1453,8 @@ impl Searcher<'_> {
             path.push((i, j));
         }
         let band = Band::around(&path, s.len(), t.len(), self.costs.band);
-        self.run(&s, &t, &band, &LengthMemo::new(self))
+        let lengths = LengthMemo::new(self, &[(&s, &t)]);
+        self.run(&s, &t, &band, &lengths)
     }
 
     /// Aligns two level-0 sequences; returns bead shapes in order.
@@ -1122,7 +1474,10 @@ impl Searcher<'_> {
             .iter_mut()
             .for_each(|(s, t)| Level::keep_shared(s, t));
         let mut shapes: Option<Vec<(usize, usize)>> = None;
-        let lengths = LengthMemo::new(self);
+        let lengths = LengthMemo::new(
+            self,
+            &levels.iter().map(|(s, t)| (s, t)).collect::<Vec<_>>(),
+        );
         while let Some((s, t)) = levels.pop() {
             let band = match &shapes {
                 None => Band::full(s.len(), t.len()),
