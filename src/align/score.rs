@@ -578,10 +578,7 @@ impl Scorer {
             };
             info.concepts
                 .push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
-        }
-        // a capitalised word is a cognate too: most are not names but words that open a
-        // sentence ("Экономика …" / "The economy …"), and a name's cognate stem is its own
-        if self.use_cognates && n >= 5 {
+        } else if self.use_cognates && n >= 5 {
             let key = normalize::cognate_key(&lw);
             if key.len() >= 5 {
                 info.concepts.push(concept(
