@@ -579,7 +579,7 @@ impl Scorer {
             info.concepts
                 .push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
         } else if self.use_cognates && n >= 5 {
-            let key = normalize::name_key(&lw);
+            let key = normalize::cognate_key(&lw);
             if key.len() >= 5 {
                 info.concepts.push(concept(
                     kind::COGNATE,

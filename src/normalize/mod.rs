@@ -25,7 +25,7 @@ mod translit;
 mod words;
 
 pub use chars::is_forbidden_control;
-pub use names::{name_key, name_similarity, NameKeys, NAME_MATCH_THRESHOLD};
+pub use names::{cognate_key, name_key, name_similarity, NameKeys, NAME_MATCH_THRESHOLD};
 pub use rewrite::OffsetMap;
 pub use translit::{transliterate, Scheme};
 

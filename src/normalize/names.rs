@@ -83,11 +83,35 @@ fn latin_special(c: char) -> Option<&'static str> {
     })
 }
 
-/// Folds one word to the key alphabet, before endings are stripped.
-fn fold(word: &str, out: &mut String) {
+/// Folds one word to the key alphabet, before endings are stripped. With `cognate`, also the
+/// correspondences of loanwords that the name key keeps apart (`cognate_key`).
+fn fold(word: &str, out: &mut String, cognate: bool) {
     let mut raw = String::with_capacity(word.len());
     let mut prev_d = false;
-    for c in word.nfc().flat_map(char::to_lowercase) {
+    let mut chars = word.nfc().flat_map(char::to_lowercase).peekable();
+    while let Some(c) = chars.next() {
+        if cognate {
+            let next = chars.peek().copied();
+            let latin = match (c, next) {
+                // theatre/театр, method/метод
+                ('t', Some('h')) => Some("t"),
+                // technology/технология, character/характер, mechanism/механизм
+                ('c', Some('h')) => Some("h"),
+                _ => None,
+            };
+            if let Some(s) = latin {
+                chars.next();
+                raw.push_str(s);
+                prev_d = false;
+                continue;
+            }
+            // a soft c is mostly ц: process/процесс, social/социальный, civilization/цивилизация
+            if c == 'c' && matches!(next, Some('e' | 'i' | 'y')) {
+                raw.push_str("ts");
+                prev_d = false;
+                continue;
+            }
+        }
         if let Some(s) = cyrillic(c) {
             // дж is one sound (Джамбейты = Dzhambeity = j).
             if c == 'ж' && prev_d {
@@ -172,7 +196,20 @@ fn collapse_doubles(key: &str) -> String {
 
 fn word_key(word: &str) -> String {
     let mut k = String::with_capacity(word.len() + 4);
-    fold(word, &mut k);
+    fold(word, &mut k, false);
+    strip_endings(&mut k);
+    collapse_doubles(&k)
+}
+
+/// The key of one word for cognates (loanwords shared by the languages), as `name_key` of one
+/// word with three more correspondences that the Latin and Cyrillic spellings of loanwords
+/// follow: Latin th is т (theory/теория), Latin ch is х (technology/технология; the ch of
+/// champion/чемпион is rarer in loanwords), and a soft c (before e, i, y) is ц, as in
+/// process/процесс, social/социальный, medicine/медицина (not к, as a c elsewhere). Names keep
+/// their key: there the romanizations disagree (Чехов = Chekhov).
+pub fn cognate_key(word: &str) -> String {
+    let mut k = String::with_capacity(word.len() + 4);
+    fold(word, &mut k, true);
     strip_endings(&mut k);
     collapse_doubles(&k)
 }
@@ -287,6 +324,30 @@ mod tests {
         assert_eq!(name_key("Байтұрсынұлы"), name_key("Baitursynov"));
         assert_eq!(name_key("Dossmukhamedov"), name_key("Досмұхамедовтерден"));
         assert_eq!(name_key("Alash-Orda"), name_key("Алашорда"));
+    }
+
+    #[test]
+    fn cognate_keys_meet_where_loanwords_differ() {
+        let p5 = |w: &str| cognate_key(w).chars().take(5).collect::<String>();
+        for (ru, en) in [
+            ("технология", "technology"),
+            ("характер", "character"),
+            ("теория", "theory"),
+            ("метод", "method"),
+            ("процесс", "process"),
+            ("социальный", "social"),
+            ("медицина", "medicine"),
+            ("цивилизация", "civilization"),
+            ("мутаций", "mutations"),
+        ] {
+            assert_eq!(p5(ru), p5(en), "{ru} / {en}");
+        }
+        // the name key keeps them apart, and keeps its own spellings
+        assert_ne!(name_key("технология"), name_key("technology"));
+        assert_eq!(name_key("Chekhov"), name_key("Чехов"));
+        // a hard c is k; ч stays ch
+        assert_eq!(p5("компания"), p5("company"));
+        assert_ne!(cognate_key("чай"), cognate_key("хай"));
     }
 
     #[test]
