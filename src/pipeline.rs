@@ -238,22 +238,14 @@ impl Pipeline {
                 "key `output`: empty; give the output folder (e.g. \"../outputs/NAME\")",
             ));
         }
-        for (key, value, what) in [
-            (
-                "align.variance",
-                Some(config.align.variance),
-                "greater than 0",
-            ),
-            (
-                "align.length_ratio",
-                config.align.length_ratio,
-                "greater than 0",
-            ),
+        for (key, value) in [
+            ("align.variance", Some(config.align.variance)),
+            ("align.length_ratio", config.align.length_ratio),
         ] {
             if value.is_some_and(|v| v <= 0.0) {
                 return Err(Error::pipeline(
                     path,
-                    format!("key `{key}`: must be {what}"),
+                    format!("key `{key}`: must be greater than 0"),
                 ));
             }
         }

@@ -749,11 +749,17 @@ impl<R: Read> Read for Utf16Reader<R> {
             self.out_pos = 0;
             self.done = last;
         }
-        let k = buf.len().min(self.out.len() - self.out_pos);
-        buf[..k].copy_from_slice(&self.out[self.out_pos..self.out_pos + k]);
-        self.out_pos += k;
-        Ok(k)
+        Ok(serve(&self.out, &mut self.out_pos, buf))
     }
+}
+
+/// Copies decoded bytes from `out[*pos..]` into `buf`, as much as fits (the transcoding readers'
+/// common tail).
+fn serve(out: &[u8], pos: &mut usize, buf: &mut [u8]) -> usize {
+    let k = buf.len().min(out.len() - *pos);
+    buf[..k].copy_from_slice(&out[*pos..*pos + k]);
+    *pos += k;
+    k
 }
 
 /// Wraps a UTF-32 byte stream and yields UTF-8 bytes (a value that is no character, or a last
@@ -813,10 +819,7 @@ impl<R: Read> Read for Utf32Reader<R> {
             self.out = s.into_bytes();
             self.out_pos = 0;
         }
-        let k = buf.len().min(self.out.len() - self.out_pos);
-        buf[..k].copy_from_slice(&self.out[self.out_pos..self.out_pos + k]);
-        self.out_pos += k;
-        Ok(k)
+        Ok(serve(&self.out, &mut self.out_pos, buf))
     }
 }
 
