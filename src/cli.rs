@@ -3,15 +3,17 @@
 
 use crate::align::{self, AlignConfig};
 use crate::error::{Error, Result};
-use crate::export::{self, review, validate, TmxOptions, TmxProfile};
+use crate::export::{review, validate, TmxProfile};
 use crate::ingest;
 use crate::langid;
-use crate::model::{Bead, Lang, ParagraphKind, TranslationUnit, UnitSide, UnitType};
+use crate::model::{Lang, ParagraphKind};
 use crate::normalize::{self, Profile};
+use crate::pipeline::align_files::align_files;
+pub use crate::pipeline::align_files::{AlignFiles, AlignFormat, AlignMode};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
 use crate::shards;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -31,18 +33,6 @@ pub struct Cli {
     pub encoding: Option<String>,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AlignFormat {
-    Tmx,
-    Jsonl,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AlignMode {
-    Parallel,
-    Comparable,
 }
 
 #[derive(Subcommand, Debug)]
@@ -230,36 +220,6 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 600)]
         peer_timeout: u64,
     },
-}
-
-/// One side's sentences for `tilmash align`.
-struct Sentences {
-    /// As written (kept only where the output prints them).
-    written: Vec<String>,
-    /// In the align profile, as the aligner reads them.
-    normalized: Vec<String>,
-    /// Per sentence: does it start a paragraph (with --segment only; empty otherwise).
-    starts: Vec<bool>,
-}
-
-/// One bead of `tilmash align --format jsonl` as its line, byte for byte what
-/// `serde_json::json!({"src", "tgt", "score", "margin"}).to_string()` prints (keys in sorted
-/// order, numbers by serde_json), without building a JSON value per bead.
-fn write_bead_jsonl(out: &mut Vec<u8>, b: &Bead, margin: Option<f64>) {
-    fn value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, key: &[u8], v: &T) {
-        out.extend_from_slice(key);
-        // writing to a Vec cannot fail, and numbers and lists of them always serialise
-        let _ = serde_json::to_writer(out, v);
-    }
-    out.push(b'{');
-    if let Some(m) = margin {
-        value(out, b"\"margin\":", &m);
-        out.push(b',');
-    }
-    value(out, b"\"score\":", &b.score);
-    value(out, b",\"src\":", &b.src);
-    value(out, b",\"tgt\":", &b.tgt);
-    out.extend_from_slice(b"}\n");
 }
 
 fn lang_arg(s: &str, flag: &str) -> Result<Lang> {
@@ -616,223 +576,27 @@ pub fn execute(cli: Cli) -> Result<i32> {
             pipeline,
             dictionary,
         } => {
-            let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
+            let (src_lang, tgt_lang) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
             let mining = match &pipeline {
                 Some(p) => Pipeline::load(p)?.config.comparable,
                 None => Default::default(),
             };
-            let cfg = align_config(pipeline.as_deref(), dictionary)?;
-            // sentences (as written only for TMX, which prints them; the aligner reads them in
-            // the align profile), and whether each starts a paragraph (known with --segment only)
-            // TMX prints them as written: a regular file is read again for them after the
-            // aligning, so they are not held through it (at 100,000 sentences per side about
-            // 47 MB); what cannot be read twice (a pipe) is kept from the first reading
-            let read_again = |p: &Path| {
-                format == AlignFormat::Tmx && std::fs::metadata(p).is_ok_and(|m| m.is_file())
+            let req = AlignFiles {
+                src_lang,
+                tgt_lang,
+                src_file,
+                tgt_file,
+                segment: seg,
+                format,
+                mode,
+                encoding: enc,
+                align: align_config(pipeline.as_deref(), dictionary)?,
+                mining,
             };
-            // `again`: the second reading, for the sentences as written only
-            let load =
-                |p: &Path, lang: Lang, keep_written: bool, again: bool| -> Result<Sentences> {
-                    let (text, report) = ingest::read_text_with(p, enc)?;
-                    if !again {
-                        for w in &report.warnings {
-                            eprintln!("tilmash: warning: {w}");
-                        }
-                    }
-                    let mut written = Vec::new();
-                    let mut starts = Vec::new();
-                    if seg {
-                        // as `tilmash segment`: the characters of running text are kept, so each
-                        // unit's text lies over the input (scorers locate it there); the scorer
-                        // still sees the align-profile normalization below
-                        let opts = ingest::CleanOptions { keep_marks: true };
-                        for para in ingest::build_paragraphs_with(&text, opts) {
-                            for (k, s) in segment::split_unit(&para.text, lang, para.kind)
-                                .into_iter()
-                                .enumerate()
-                            {
-                                written.push(s.to_string());
-                                starts.push(k == 0);
-                            }
-                        }
-                    } else {
-                        written = text.lines().map(str::to_string).collect();
-                    }
-                    drop(text);
-                    if again {
-                        return Ok(Sentences {
-                            written,
-                            normalized: Vec::new(),
-                            starts,
-                        });
-                    }
-                    let normalized = written
-                        .iter()
-                        .map(|s| normalize::normalize(s, Profile::Align))
-                        .collect();
-                    if !keep_written {
-                        written = Vec::new();
-                    }
-                    Ok(Sentences {
-                        written,
-                        normalized,
-                        starts,
-                    })
-                };
-            let keep = |p: &Path| format == AlignFormat::Tmx && !read_again(p);
-            let (mut sa, mut sb) = (
-                load(&src_file, sl, keep(&src_file), false)?,
-                load(&tgt_file, tl, keep(&tgt_file), false)?,
-            );
-            let counts = (sa.normalized.len(), sb.normalized.len());
-            let (mut src_sents, mut tgt_sents) = (
-                std::mem::take(&mut sa.written),
-                std::mem::take(&mut sb.written),
-            );
-            let mut types = Vec::new();
-            let mut evidence = Vec::new();
-            let mut margins: Vec<f64> = Vec::new();
-            let beads = if mode == AlignMode::Comparable {
-                let ra: Vec<&str> = sa.normalized.iter().map(String::as_str).collect();
-                let rb: Vec<&str> = sb.normalized.iter().map(String::as_str).collect();
-                // unmatched sentences are left out: only mined pairs are printed
-                let mined = align::mining::mine_texts(&ra, &rb, sl, tl, &cfg, &mining)?;
-                types = mined.iter().map(|m| m.unit_type).collect();
-                evidence = mined
-                    .iter()
-                    .map(|m| (m.pair, m.margin, m.similarity))
-                    .collect();
-                mined
-                    .into_iter()
-                    .map(|m| Bead {
-                        src: m.src,
-                        tgt: m.tgt,
-                        score: m.score,
-                    })
-                    .collect()
-            } else {
-                let mut phases = align::Phases::default();
-                let ra: Vec<&str> = sa.normalized.iter().map(String::as_str).collect();
-                let rb: Vec<&str> = sb.normalized.iter().map(String::as_str).collect();
-                let analysed = align::analyse_sides(
-                    align::Side {
-                        lang: sl,
-                        sentences: &ra,
-                        para_start: &sa.starts,
-                    },
-                    align::Side {
-                        lang: tl,
-                        sentences: &rb,
-                        para_start: &sb.starts,
-                    },
-                    &cfg,
-                    &mut phases,
-                )?;
-                // the search needs the features only: the texts go before it
-                drop((ra, rb));
-                drop((sa, sb));
-                let aligned = align::align_analysed(analysed, &cfg, &mut phases);
-                // raw scores come with the margin the calibration is fitted on
-                if !cfg.calibrate {
-                    margins = aligned.margins;
-                }
-                aligned.beads
-            };
-            let type_of = |k: usize| types.get(k).copied().unwrap_or(UnitType::Parallel);
-            match format {
-                AlignFormat::Jsonl if mode != AlignMode::Comparable => {
-                    let mut out = Vec::with_capacity(beads.len() * 48);
-                    for (k, b) in beads.iter().enumerate() {
-                        write_bead_jsonl(&mut out, b, margins.get(k).copied());
-                    }
-                    let mut stdout = std::io::stdout().lock();
-                    stdout
-                        .write_all(&out)
-                        .and_then(|_| stdout.flush())
-                        .map_err(|e| Error::write(Path::new("<stdout>"), e))?;
-                }
-                AlignFormat::Jsonl => {
-                    let out = beads
-                        .iter()
-                        .enumerate()
-                        .map(|(k, b)| {
-                            let mut v =
-                                serde_json::json!({"src": b.src, "tgt": b.tgt, "score": b.score});
-                            if let Some(m) = margins.get(k) {
-                                v["margin"] = serde_json::json!(m);
-                            }
-                            if mode == AlignMode::Comparable {
-                                v["type"] = serde_json::json!(type_of(k));
-                                if let Some(&(pair, margin, sim)) = evidence.get(k) {
-                                    v["pair"] = serde_json::json!(pair);
-                                    v["similarity"] = serde_json::json!(sim);
-                                    v["margin"] = serde_json::json!(margin);
-                                }
-                            }
-                            v.to_string() + "\n"
-                        })
-                        .collect::<String>();
-                    emit(&out)?;
-                }
-                AlignFormat::Tmx => {
-                    let written = |p: &Path, lang: Lang, count: usize| -> Result<Vec<String>> {
-                        let sents = load(p, lang, true, true)?.written;
-                        if sents.len() != count {
-                            return Err(Error::read(
-                                p,
-                                std::io::Error::other("the file changed while it was aligned"),
-                            ));
-                        }
-                        Ok(sents)
-                    };
-                    if read_again(&src_file) {
-                        src_sents = written(&src_file, sl, counts.0)?;
-                    }
-                    if read_again(&tgt_file) {
-                        tgt_sents = written(&tgt_file, tl, counts.1)?;
-                    }
-                    let doc = |p: &Path| {
-                        p.file_name()
-                            .map(|f| f.to_string_lossy().into_owned())
-                            .unwrap_or_default()
-                    };
-                    let (src_doc, tgt_doc) = (doc(&src_file), doc(&tgt_file));
-                    let side = |lang, doc: &str, sents: &[String], idx: &[usize]| UnitSide {
-                        lang,
-                        text: idx
-                            .iter()
-                            .map(|&i| sents[i].as_str())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        doc: doc.to_string(),
-                        sentences: idx.to_vec(),
-                    };
-                    let units =
-                        beads
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, b)| b.is_pair())
-                            .map(|(k, b)| TranslationUnit {
-                                src: side(sl, &src_doc, &src_sents, &b.src),
-                                tgt: side(tl, &tgt_doc, &tgt_sents, &b.tgt),
-                                bead: b.kind(),
-                                unit_type: type_of(k),
-                                score: b.score,
-                            });
-                    let opts = TmxOptions::simple(
-                        sl,
-                        tl,
-                        "tilmash align",
-                        &[src_file.clone(), tgt_file.clone()],
-                    );
-                    // unit by unit: at 100,000 sentences a whole document in memory was
-                    // 80 MB of TMX on top of two copies of every unit's text
-                    let mut stdout = std::io::stdout().lock();
-                    export::tmx::stream_tmx(units, &opts, &mut stdout)
-                        .and_then(|_| stdout.flush())
-                        .map_err(|e| Error::write(Path::new("<stdout>"), e))?;
-                }
-            }
+            let mut stdout = std::io::stdout().lock();
+            align_files(&req, &mut stdout, &mut |w| {
+                eprintln!("tilmash: warning: {w}")
+            })?;
             Ok(0)
         }
         Command::Bench(BenchCommand::Segment { file, lang, mb }) => {
@@ -907,34 +671,6 @@ pub fn execute(cli: Cli) -> Result<i32> {
             }
             emit(&out)?;
             Ok(if problems.is_empty() { 0 } else { 1 })
-        }
-    }
-}
-
-#[cfg(test)]
-mod jsonl_tests {
-    use super::*;
-
-    /// The bead lines are what the JSON value printed, margins, non-finite numbers and
-    /// merges included.
-    #[test]
-    fn bead_lines_as_serde_json_prints_them() {
-        let beads = [
-            (vec![0], vec![0], 0.9999, None),
-            (vec![1, 2], vec![1], 0.5, Some(-0.1234)),
-            (vec![], vec![3], 1e-7, Some(12.0)),
-            (vec![4], vec![], f64::NAN, Some(f64::INFINITY)),
-            (vec![5], vec![4, 5, 6], 0.0, Some(-0.0)),
-        ];
-        for (src, tgt, score, margin) in beads {
-            let bead = Bead { src, tgt, score };
-            let mut v = serde_json::json!({"src": bead.src, "tgt": bead.tgt, "score": bead.score});
-            if let Some(m) = margin {
-                v["margin"] = serde_json::json!(m);
-            }
-            let mut out = Vec::new();
-            write_bead_jsonl(&mut out, &bead, margin);
-            assert_eq!(String::from_utf8(out).unwrap(), v.to_string() + "\n");
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Reads a `pipelines/*.toml` file and runs the stages in order:
 //! ingest → identify → normalize → segment → align → export.
 
+pub mod align_files;
+
 use crate::align::mining::MiningConfig;
 use crate::align::score::{self, Scorer, SentenceFeatures};
 use crate::align::{self, mining, passages, AlignConfig};

@@ -59,6 +59,27 @@ pub struct JsonlUnit {
     pub review: Option<ReviewMark>,
 }
 
+/// One bead of `tilmash align --format jsonl`: its sentence indices and score, the aligner's
+/// margin with raw scores, and for comparable mining the unit's type and evidence. The fields
+/// stand in name order, the order in which the lines were first printed (from a JSON object),
+/// so the lines stay byte for byte what they were.
+#[derive(Debug, Serialize)]
+pub struct BeadLine<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+    /// Comparable mining: the pair score behind the unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pair: Option<f64>,
+    pub score: f64,
+    /// Comparable mining: the evidence similarity of the two sides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+    pub src: &'a [usize],
+    pub tgt: &'a [usize],
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub unit_type: Option<UnitType>,
+}
+
 /// FNV-1a, 64 bits: small, stable across platforms and Rust versions.
 pub fn fnv64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -168,4 +189,57 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<JsonlUnit>> {
         out.push(u);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bead lines are what the JSON object they were first printed from prints (keys sorted,
+    /// numbers by serde_json): margins, non-finite numbers, merges and comparable units included.
+    #[test]
+    fn bead_lines_as_the_json_object_printed_them() {
+        let beads = [
+            (vec![0], vec![0], 0.9999, None, None),
+            (vec![1, 2], vec![1], 0.5, Some(-0.1234), None),
+            (vec![], vec![3], 1e-7, Some(12.0), None),
+            (vec![4], vec![], f64::NAN, Some(f64::INFINITY), None),
+            (vec![5], vec![4, 5, 6], 0.0, Some(-0.0), None),
+            (
+                vec![7],
+                vec![8],
+                0.25,
+                Some(1.5),
+                Some((0.61, 0.4, UnitType::Comparable)),
+            ),
+            (
+                vec![9, 10],
+                vec![9],
+                0.8,
+                Some(2.0),
+                Some((0.9, f64::NAN, UnitType::Parallel)),
+            ),
+        ];
+        for (src, tgt, score, margin, mined) in beads {
+            let mut v = serde_json::json!({"src": src, "tgt": tgt, "score": score});
+            if let Some(m) = margin {
+                v["margin"] = serde_json::json!(m);
+            }
+            if let Some((pair, similarity, t)) = mined {
+                v["type"] = serde_json::json!(t);
+                v["pair"] = serde_json::json!(pair);
+                v["similarity"] = serde_json::json!(similarity);
+            }
+            let line = BeadLine {
+                margin,
+                pair: mined.map(|m| m.0),
+                score,
+                similarity: mined.map(|m| m.1),
+                src: &src,
+                tgt: &tgt,
+                unit_type: mined.map(|m| m.2),
+            };
+            assert_eq!(serde_json::to_string(&line).unwrap(), v.to_string());
+        }
+    }
 }
