@@ -495,16 +495,7 @@ fn utf32_with_a_bom_is_read() {
     let text = "Алаш Орда — 1917 жылы құрылған үкімет.\n\nЕго возглавил Алихан Букейхан.\n";
     for (be, name) in [(false, "utf-32le-bom"), (true, "utf-32be-bom")] {
         let f = tmp.path().join(format!("wide-{be}.txt"));
-        let mut bytes = if be {
-            vec![0, 0, 0xFE, 0xFF]
-        } else {
-            vec![0xFF, 0xFE, 0, 0]
-        };
-        for c in text.chars() {
-            let v = c as u32;
-            bytes.extend(if be { v.to_be_bytes() } else { v.to_le_bytes() });
-        }
-        std::fs::write(&f, bytes).unwrap();
+        std::fs::write(&f, utf32_with_bom(text, be)).unwrap();
         let o = run(&["segment", "--lang", "kk", f.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert!(stdout(&o).contains("құрылған үкімет"), "{}", stdout(&o));
@@ -518,6 +509,35 @@ fn utf32_with_a_bom_is_read() {
             summary.contains(&format!("\"{doc}\": \"{name}\"")),
             "{summary}"
         );
+    }
+}
+
+/// UTF-32 decodes character for character (one beyond the Basic Multilingual Plane included);
+/// a value that is no character and a cut last unit become U+FFFD, with a warning, and nothing
+/// else is lost.
+#[test]
+fn utf32_decodes_exactly_and_marks_what_is_malformed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "Алаш Orda 𝔸\nҚазақ\n";
+    for be in [false, true] {
+        let f = tmp.path().join(format!("wide-{be}.txt"));
+        let mut bytes = utf32_with_bom(text, be);
+        std::fs::write(&f, &bytes).unwrap();
+        let o = run(&["segment", "--raw", "--lang", "kk", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), text);
+        assert_eq!(stderr(&o), "");
+        bytes.extend(if be {
+            0xD800u32.to_be_bytes()
+        } else {
+            0xD800u32.to_le_bytes()
+        });
+        bytes.extend([0x41, 0]);
+        std::fs::write(&f, &bytes).unwrap();
+        let o = run(&["segment", "--raw", "--lang", "kk", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), format!("{text}\u{FFFD}\u{FFFD}\n"));
+        assert!(stderr(&o).contains("malformed UTF-32"), "{}", stderr(&o));
     }
 }
 

@@ -893,41 +893,6 @@ mod tests {
     }
 
     #[test]
-    fn utf32_with_a_bom_is_read_in_both_byte_orders() {
-        let s = "Алаш Orda 𝔸\nҚазақ\n";
-        for be in [false, true] {
-            let mut bytes: Vec<u8> = if be {
-                vec![0, 0, 0xFE, 0xFF]
-            } else {
-                vec![0xFF, 0xFE, 0, 0]
-            };
-            for c in s.chars() {
-                let v = c as u32;
-                bytes.extend(if be { v.to_be_bytes() } else { v.to_le_bytes() });
-            }
-            let enc = det(&bytes).unwrap();
-            assert_eq!(enc, TextEncoding::Utf32 { be, bom: true });
-            let mut text = String::new();
-            text_reader(&bytes[..], enc)
-                .read_to_string(&mut text)
-                .unwrap();
-            assert_eq!(text, s);
-            // a value that is no character and a cut last unit become U+FFFD, nothing else lost
-            bytes.extend(if be {
-                0xD800u32.to_be_bytes()
-            } else {
-                0xD800u32.to_le_bytes()
-            });
-            bytes.extend([0x41, 0]);
-            let mut text = String::new();
-            text_reader(&bytes[..], enc)
-                .read_to_string(&mut text)
-                .unwrap();
-            assert_eq!(text, format!("{s}\u{FFFD}\u{FFFD}"));
-        }
-    }
-
-    #[test]
     fn refusals() {
         assert!(matches!(det(b" \n\t"), Err(Error::EmptyFile { .. })));
         assert!(matches!(det(b"%PDF-1.4\n"), Err(Error::Binary { .. })));

@@ -24,6 +24,20 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `text` as UTF-32 with a byte-order mark, big-endian when `be`.
+pub fn utf32_with_bom(text: &str, be: bool) -> Vec<u8> {
+    let mut bytes = if be {
+        vec![0, 0, 0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE, 0, 0]
+    };
+    for c in text.chars() {
+        let v = c as u32;
+        bytes.extend(if be { v.to_be_bytes() } else { v.to_le_bytes() });
+    }
+    bytes
+}
+
 /// `../shared` beside the repository, when present (CI always has it; a user's clone does not).
 pub fn shared() -> Option<PathBuf> {
     let p = repo().join("../shared");
