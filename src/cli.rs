@@ -380,7 +380,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
                     "--shard-seconds {shard_seconds}: give a number of seconds, 0 or more"
                 )));
             }
-            let plan = shards::Plan::make(&p, shard_seconds)?;
+            let plan = shards::Plan::make(&p, shard_seconds, Some(&out))?;
             plan.write(&out)?;
             let mut text = String::new();
             if missing {

@@ -209,8 +209,13 @@ pub struct Plan {
 impl Plan {
     /// Plans a pipeline: hashes every input, groups documents into segment shards and scopes
     /// into align shards of about `shard_seconds` each (0: one document or scope per shard).
-    pub fn make(p: &Pipeline, shard_seconds: f64) -> Result<Plan> {
-        let files = ingest::collect_inputs_beside(&p.input, Some(&p.output))?;
+    /// `plan_dir`: the folder the plan is written to, which (like the output folder) is never
+    /// read back as input.
+    pub fn make(p: &Pipeline, shard_seconds: f64, plan_dir: Option<&Path>) -> Result<Plan> {
+        let written: Vec<&Path> = std::iter::once(p.output.as_path())
+            .chain(plan_dir)
+            .collect();
+        let files = ingest::collect_inputs_beside(&p.input, &written)?;
         let root = ingest::input_root(&p.input);
         let docs: Vec<Arc<DocRef>> = files
             .par_iter()

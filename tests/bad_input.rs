@@ -1095,6 +1095,26 @@ fn a_glob_over_the_output_folder_does_not_read_outputs_back() {
     assert_eq!(fourth["documents"], first["documents"]);
 }
 
+/// The output-folder rule holds however the input names the folder: a glob whose root lies
+/// inside the output folder yields its text files only, like a glob over the whole folder (it
+/// read a JSONL kept there as a document).
+#[test]
+fn a_glob_rooted_inside_the_output_folder_takes_text_files_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let kept = out.join("kept");
+    copy_corpus(&kept, 2);
+    std::fs::write(
+        kept.join("ru-kk.jsonl"),
+        "{\"src\":\"Партия Алаш основана в 1917 году.\",\"tgt\":\"Алаш партиясы 1917 жылы құрылды.\"}\n",
+    )
+    .unwrap();
+    let (_, whole) = run_ok_on(&format!("{}/**", out.display()), &out, &[]);
+    let (_, inside) = run_ok_on(&format!("{}/*", kept.display()), &out, &[]);
+    assert_eq!(whole["documents"], 2, "{}", whole["encodings"]);
+    assert_eq!(inside["documents"], 2, "{}", inside["encodings"]);
+}
+
 /// More binary formats are named (they got the NUL-byte message, whose advice is about UTF-16;
 /// RTF went through as text: its control words were aligned).
 #[test]

@@ -500,3 +500,38 @@ fn bad_input_and_bad_calls_exit_2() {
         }
     }
 }
+
+/// `tilmash plan --out DIR` with DIR inside the input glob: the plan folder (plan.json,
+/// shards.jsonl, fragments, markers) is never read back as input, so planning again after the
+/// shards are worked (a resubmission) gives the same plan, with nothing left to work.
+#[test]
+fn a_plan_folder_inside_the_input_glob_is_not_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_bundled(&root.join("corpus"));
+    let pipeline = project(root, "corpus/**", "");
+    let plan = root.join("corpus/plan");
+    let out = root.join("out");
+    let n = distributed(&pipeline, &plan, &out, "0", 1000, "2");
+    let shards = std::fs::read(plan.join("shards.jsonl")).unwrap();
+    let again = [
+        "plan",
+        s(&pipeline),
+        "--out",
+        s(&plan),
+        "--output",
+        s(&out),
+        "--shard-seconds",
+        "0",
+    ];
+    let said = ok(&again);
+    assert!(said.contains(" documents → "), "{said}");
+    assert_eq!(
+        std::fs::read(plan.join("shards.jsonl")).unwrap(),
+        shards,
+        "the plan folder was read as input: {said}"
+    );
+    assert_eq!(shard_count(&plan), n);
+    let missing = ok(&[&again[..], &["--missing"]].concat());
+    assert_eq!(missing, "", "worked shards listed again");
+}

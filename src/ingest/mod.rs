@@ -21,19 +21,18 @@ pub const TEXT_EXTENSIONS: [&str; 3] = ["txt", "md", "text"];
 
 /// Expands an input spec (a file, a folder, or a glob) into a sorted list of files.
 pub fn collect_inputs(spec: &Path) -> Result<Vec<PathBuf>> {
-    collect_inputs_beside(spec, None)
+    collect_inputs_beside(spec, &[])
 }
 
-/// `collect_inputs` for a run writing to `output`: a glob never reads back what a run wrote. In
-/// the output folder (and below it) only text files (`*.txt`, `*.md`, `*.text`) are input, which
-/// tilmash never writes, so `--input 'DIR/**'` with the output in `DIR/out` gives the same
-/// documents on every re-run; work folders (`.tilmash-work-*`) are never entered.
-pub fn collect_inputs_beside(spec: &Path, output: Option<&Path>) -> Result<Vec<PathBuf>> {
+/// `collect_inputs` for a run or plan that writes into the folders `written` (its output folder,
+/// a plan folder): what tilmash wrote is never read back as input (see `InputRule`).
+pub fn collect_inputs_beside(spec: &Path, written: &[&Path]) -> Result<Vec<PathBuf>> {
+    let rule = InputRule::new(written);
     let spec_str = spec.to_string_lossy();
     let has_glob = is_glob(&spec_str);
     let mut files = Vec::new();
     if has_glob {
-        files = glob_files(spec, output.and_then(file_key))?;
+        files = glob_files(spec, &rule)?;
         if files.is_empty() {
             return Err(Error::NoInputs {
                 path: spec.to_path_buf(),
@@ -42,9 +41,11 @@ pub fn collect_inputs_beside(spec: &Path, output: Option<&Path>) -> Result<Vec<P
         }
     } else if spec.is_dir() {
         let rd = std::fs::read_dir(spec).map_err(|e| Error::read(spec, e))?;
+        let in_written = rule.holds(spec);
         for entry in rd.flatten() {
             let p = entry.path();
-            if has_text_extension(&p) {
+            // a folder yields its text files only (one level deep), wherever it lies
+            if has_text_extension(&p) && InputRule::takes(&p, in_written) {
                 if let Some(file) = input_file(&p)? {
                     files.push(file);
                 }
@@ -71,6 +72,50 @@ pub fn collect_inputs_beside(spec: &Path, output: Option<&Path>) -> Result<Vec<P
     }
     files.sort();
     Ok(without_repeats(files))
+}
+
+/// Input discovery's rule for which files a folder or glob yields, whatever the spec: what
+/// tilmash writes is never read back. In or below a folder tilmash writes into (a run's output
+/// folder, a plan folder) only text files (`*.txt`, `*.md`, `*.text`) are input, which tilmash
+/// never writes, so `--input 'DIR/**'` with the output (or the plan) in `DIR/out` gives the same
+/// documents on every re-run; work folders (`.tilmash-work-*`) are never entered.
+struct InputRule {
+    written: Vec<FileKey>,
+}
+
+impl InputRule {
+    fn new(written: &[&Path]) -> Self {
+        InputRule {
+            written: written.iter().filter_map(|p| file_key(p)).collect(),
+        }
+    }
+
+    /// Whether the folder of this identity is one tilmash writes into.
+    fn is_written(&self, key: Option<&FileKey>) -> bool {
+        key.is_some_and(|k| self.written.contains(k))
+    }
+
+    /// Whether `dir` is, or lies below, a folder tilmash writes into (however it is named: a
+    /// glob's root or an input folder may be given inside the output folder).
+    fn holds(&self, dir: &Path) -> bool {
+        !self.written.is_empty()
+            && std::fs::canonicalize(dir).is_ok_and(|real| {
+                real.ancestors()
+                    .any(|a| self.is_written(file_key(a).as_ref()))
+            })
+    }
+
+    /// Whether the walk enters the folder `name`: never a work folder.
+    fn enters(name: &std::ffi::OsStr) -> bool {
+        !name.to_string_lossy().starts_with(".tilmash-work-")
+    }
+
+    /// Whether a file found in or below a written folder (`in_written`) or elsewhere counts as
+    /// input: in a written folder only text files; what a run wrote (TMX, JSONL, TSV, a plan's
+    /// fragments …) is not input.
+    fn takes(path: &Path, in_written: bool) -> bool {
+        !in_written || has_text_extension(path)
+    }
 }
 
 /// Keeps the first path (in sorted order) to each file: a symbolic or hard link to a file already
@@ -110,7 +155,7 @@ fn file_key(path: &Path) -> Option<FileKey> {
 /// walked round: the glob crate listed the same files through `a/up/a/up/…` until the kernel's
 /// link limit, exponentially many times with two such links. Without `**` the walk goes no
 /// deeper than the pattern.
-fn glob_files(spec: &Path, output: Option<FileKey>) -> Result<Vec<PathBuf>> {
+fn glob_files(spec: &Path, rule: &InputRule) -> Result<Vec<PathBuf>> {
     let spec_str = spec.to_string_lossy();
     let bad = |e: glob::PatternError| {
         Error::Usage(format!(
@@ -148,16 +193,17 @@ fn glob_files(spec: &Path, output: Option<FileKey>) -> Result<Vec<PathBuf>> {
     if let Some(k) = file_key(&read_root) {
         entered.insert(k);
     }
-    let root_is_output = output.is_some() && file_key(&read_root) == output;
-    // (folder to read, its path as listed, its path relative to the root, depth, in the output)
+    let root_written = rule.holds(&read_root);
+    // (folder to read, its path as listed, its path relative to the root, depth, in or below a
+    // written folder)
     let mut stack = vec![(
         read_root,
         root.clone(),
         PathBuf::new(),
         0usize,
-        root_is_output,
+        root_written,
     )];
-    while let Some((dir, listed, rel_dir, depth, in_output)) = stack.pop() {
+    while let Some((dir, listed, rel_dir, depth, in_written)) = stack.pop() {
         let rd = match std::fs::read_dir(&dir) {
             Ok(rd) => rd,
             // A folder that vanished during the walk is no longer input.
@@ -172,14 +218,16 @@ fn glob_files(spec: &Path, output: Option<FileKey>) -> Result<Vec<PathBuf>> {
             let full = dir.join(&name);
             if std::fs::metadata(&full).is_ok_and(|m| m.is_dir()) {
                 let key = file_key(&full);
-                let work = name.to_string_lossy().starts_with(".tilmash-work-");
-                if !work && depth + 1 < max_depth && key.is_none_or(|k| entered.insert(k)) {
-                    let inside = in_output || (output.is_some() && key == output);
+                if InputRule::enters(&name)
+                    && depth + 1 < max_depth
+                    && key.is_none_or(|k| entered.insert(k))
+                {
+                    let inside = in_written || rule.is_written(key.as_ref());
                     stack.push((full, path, rel_path, depth + 1, inside));
                 }
-            } else if in_output && !has_text_extension(&path) {
-                // What a run wrote (TMX, JSONL, TSV, …) is not input.
-            } else if pattern.matches_path_with(&rel_path, opts) {
+            } else if InputRule::takes(&path, in_written)
+                && pattern.matches_path_with(&rel_path, opts)
+            {
                 if let Some(file) = input_file(&path)? {
                     files.push(file);
                 }
