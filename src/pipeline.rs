@@ -886,7 +886,7 @@ pub fn run(p: &Pipeline, opts: RunOptions) -> Result<Summary> {
     let mut timings = BTreeMap::new();
     let clock = Instant::now();
     // Sizing does not change what a shard yields, only how work is grouped: one unit per shard.
-    let plan = crate::shards::Plan::make(p, 0.0)?;
+    let plan = crate::shards::Plan::make(p, 0.0, None)?;
     timings.insert("plan".to_string(), clock.elapsed().as_millis() as u64);
     let clock = Instant::now();
     let work = crate::fsutil::WorkDir::create(&p.output)?;
@@ -1180,14 +1180,16 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         Ok(())
     })?;
     summary.files.push("passages.jsonl".into());
-    // Written even when empty, so that every run of a pipeline writes the same set of files
-    // (a stale trilingual.tmx from an earlier run must not survive beside new outputs).
+    // Only with all three languages (a triangle needs them); then written even when empty, so
+    // that every run of a pipeline writes the same set of files (a stale trilingual.tmx from an
+    // earlier run must not survive beside new outputs).
+    let three = Lang::ALIGNABLE.iter().all(|l| p.languages.contains(l));
     let mut trilingual = 0;
     triangles.each(|_| {
         trilingual += 1;
         Ok(())
     })?;
-    if p.config.formats.contains(&Format::Tmx) {
+    if three && p.config.formats.contains(&Format::Tmx) {
         use align::triangle::{tmx_head, tmx_triangle, TMX_TAIL};
         staged.stage_with(&p.output.join("trilingual.tmx"), |w| {
             let other = |e: Error| std::io::Error::other(e.to_string());
@@ -1203,7 +1205,9 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         })?;
         summary.files.push("trilingual.tmx".into());
     }
-    summary.units.insert("trilingual".into(), trilingual);
+    if three {
+        summary.units.insert("trilingual".into(), trilingual);
+    }
     summary.files.push("summary.json".into());
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Usage(e.to_string()))?;
     staged.stage(

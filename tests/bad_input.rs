@@ -1234,6 +1234,48 @@ fn default_pairs_follow_the_languages() {
     );
 }
 
+/// A trilingual memory needs three languages: with two, `trilingual.tmx` is neither written nor
+/// listed (it was written empty and counted as 0 units); with three it is.
+#[test]
+fn trilingual_tmx_only_with_three_languages() {
+    for (languages, expected) in [
+        ("[\"ru\", \"kk\"]", false),
+        ("[\"ru\", \"kk\", \"en\"]", true),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = write_pipeline(
+            tmp.path(),
+            &format!(
+                "input = \"{}\"\noutput = \"out\"\nlanguages = {languages}\nformats = [\"tmx\"]\n",
+                corpus_glob()
+            ),
+        );
+        let o = run(&["run", p.to_str().unwrap(), "--quiet"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = tmp.path().join("out");
+        let files = output_files(&out);
+        assert!(files.contains_key("ru-kk.tmx"), "{:?}", files.keys());
+        assert_eq!(
+            files.contains_key("trilingual.tmx"),
+            expected,
+            "{languages}: {:?}",
+            files.keys()
+        );
+        let summary = String::from_utf8_lossy(&files["summary.json"]).into_owned();
+        assert_eq!(
+            summary.contains("trilingual"),
+            expected,
+            "{languages}: {summary}"
+        );
+        assert_eq!(
+            stdout(&o).contains("trilingual"),
+            expected,
+            "{languages}: {}",
+            stdout(&o)
+        );
+    }
+}
+
 /// `--threads 100000` started 100,000 threads and had not finished after a minute.
 #[test]
 fn absurd_thread_counts_are_refused() {
