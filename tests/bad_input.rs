@@ -1115,6 +1115,36 @@ fn a_glob_rooted_inside_the_output_folder_takes_text_files_only() {
     assert_eq!(inside["documents"], 2, "{}", inside["encodings"]);
 }
 
+/// Two files with a byte-order mark joined by `cat`: the second mark (U+FEFF inside the text)
+/// is not content and leaves no trace in what is segmented or identified, while the paragraph
+/// offsets still point at the source line it stood in.
+#[test]
+fn a_byte_order_mark_inside_the_text_is_dropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = "Алаш партиясы 1917 жылы құрылды. Оны Әлихан Бөкейхан басқарды.\n";
+    let second = "Партия Алаш основана в 1917 году.\n";
+    let f = tmp.path().join("joined.txt");
+    std::fs::write(&f, format!("\u{FEFF}{first}\u{FEFF}{second}")).unwrap();
+    let o = run(&["segment", "--lang", "kk", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).contains('\u{FEFF}'), "{:?}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with(&format!("\n{second}")),
+        "{:?}",
+        stdout(&o)
+    );
+    let o = run(&["identify", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<Vec<String>> = stdout(&o)
+        .lines()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", stdout(&o));
+    // the leading mark is skipped by decoding; the second line starts where `first` ends
+    assert_eq!(lines[1][2], first.len().to_string(), "{}", stdout(&o));
+    assert_eq!(lines[1][3], second.trim_end(), "{}", stdout(&o));
+}
+
 /// More binary formats are named (they got the NUL-byte message, whose advice is about UTF-16;
 /// RTF went through as text: its control words were aligned).
 #[test]

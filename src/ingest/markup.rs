@@ -32,6 +32,16 @@ pub fn clean_line(raw: &str) -> LineClass {
 
 /// [`clean_line`] with options.
 pub fn clean_line_with(raw: &str, opts: CleanOptions) -> LineClass {
+    // A U+FEFF inside the text (two files with a byte-order mark joined by `cat`) is a zero-width
+    // no-break space, never content: it goes like the mark at the start of a file. Paragraph spans
+    // are line ranges, so they still cover the source line it stood in.
+    let unmarked;
+    let raw = if raw.contains('\u{FEFF}') {
+        unmarked = raw.replace('\u{FEFF}', "");
+        unmarked.as_str()
+    } else {
+        raw
+    };
     let line = raw.trim();
     if line.is_empty() {
         return LineClass::Drop;
