@@ -188,6 +188,26 @@ pub enum Command {
     Bench(BenchCommand),
 }
 
+impl Command {
+    /// The line printed when the command is interrupted (Ctrl-C, SIGTERM, SIGHUP): what became
+    /// of its output.
+    pub fn interrupt_message(&self) -> &'static str {
+        match self {
+            Command::Run { .. } | Command::Merge { .. } => {
+                "tilmash: interrupted; temporary files removed, outputs left as a complete set (the previous one unless this run had finished writing)"
+            }
+            Command::Work { .. } => {
+                "tilmash: interrupted; temporary files removed, an unfinished shard stays unfinished (work it again)"
+            }
+            Command::Plan { .. } | Command::Review { .. } | Command::ApplyReview { .. } => {
+                "tilmash: interrupted; temporary files removed, no file left half-written"
+            }
+            // the rest print to standard output and write no file
+            _ => "tilmash: interrupted; what it printed, if anything, is incomplete",
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
     /// Segmentation MB/s at 1× and 10× the input (FILE, or a built-in sample, repeated to --mb).

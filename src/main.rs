@@ -1,17 +1,19 @@
 use clap::Parser;
 
 fn main() {
-    // Ctrl-C / SIGTERM / SIGHUP: delete temporary outputs (previous outputs stay as they were)
-    // and exit 130. See fsutil for why an interrupt can never leave a mix of old and new files.
-    let _ = ctrlc::set_handler(|| {
-        let _held = tilmash::fsutil::interrupt_cleanup();
-        eprintln!("tilmash: interrupted; temporary files removed, outputs left as a complete set (the previous one unless this run had finished writing)");
-        std::process::exit(130);
-    });
     let cli = match tilmash::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => one_line_usage_error(e),
     };
+    // Ctrl-C / SIGTERM / SIGHUP: delete temporary outputs (previous outputs stay as they were)
+    // and exit 130, with one line saying what that left of this command's output. See fsutil
+    // for why an interrupt can never leave a mix of old and new files.
+    let note = cli.command.interrupt_message();
+    let _ = ctrlc::set_handler(move || {
+        let _held = tilmash::fsutil::interrupt_cleanup();
+        eprintln!("{note}");
+        std::process::exit(130);
+    });
     match tilmash::cli::execute(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {

@@ -315,3 +315,62 @@ fn interrupted_work_shards_resume_to_identical_outputs() {
         );
     }
 }
+
+/// Ctrl-C in a stage command (segment, identify, normalize, align), which prints to standard
+/// output and writes no file: exit 130 and one line that does not speak of outputs left as a
+/// complete set (the message of `run`, which it printed).
+#[test]
+fn stage_commands_say_what_an_interrupt_left() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("in.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|st| st.success()) {
+        eprintln!("NOTICE: skipping stage_commands_say_what_an_interrupt_left: mkfifo failed");
+        return;
+    }
+    let other = tmp.path().join("other.txt");
+    std::fs::write(&other, "Партия Алаш основана в 1917 году.\n").unwrap();
+    let (f, o) = (s(&fifo), s(&other));
+    let commands: [&[&str]; 4] = [
+        &["segment", "--lang", "kk", f],
+        &["identify", f],
+        &["normalize", f],
+        &["align", "--src", "kk", "--tgt", "ru", f, o],
+    ];
+    for args in commands {
+        let mut child = bin()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A writer opens the FIFO once the command has opened it to read (so its Ctrl-C handler
+        // is in place); the command then waits for text that does not come.
+        let start = Instant::now();
+        let writer = loop {
+            const O_NONBLOCK: i32 = 0o4000;
+            let w = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(O_NONBLOCK)
+                .open(&fifo);
+            if let Ok(w) = w {
+                break w;
+            }
+            assert!(child.try_wait().unwrap().is_none(), "{args:?} ended unread");
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "{args:?} never read"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        signal(&child, "INT");
+        let out = child.wait_with_output().unwrap();
+        drop(writer);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(130), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("interrupted"), "{args:?}: {err}");
+        assert!(!err.contains("complete set"), "{args:?}: {err}");
+    }
+}
