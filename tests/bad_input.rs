@@ -1241,21 +1241,34 @@ fn hand_written_pipeline_values_session6() {
     );
 }
 
-/// `languages = ["ru", "kk"]` without `pairs` aligns ru-kk (it failed on the default pair ru-en,
-/// a key the user had not written).
-#[test]
-fn default_pairs_follow_the_languages() {
-    let tmp = tempfile::tempdir().unwrap();
+/// Runs the bundled corpus into DIR/out with `languages` and `formats` (TOML lists) and no
+/// `pairs`; the command's output and the files written.
+fn run_corpus_with(
+    dir: &Path,
+    languages: &str,
+    formats: &str,
+) -> (
+    std::process::Output,
+    std::collections::BTreeMap<String, Vec<u8>>,
+) {
     let p = write_pipeline(
-        tmp.path(),
+        dir,
         &format!(
-            "input = \"{}\"\noutput = \"out\"\nlanguages = [\"ru\", \"kk\"]\nformats = [\"jsonl\"]\n",
+            "input = \"{}\"\noutput = \"out\"\nlanguages = {languages}\nformats = {formats}\n",
             corpus_glob()
         ),
     );
     let o = run(&["run", p.to_str().unwrap(), "--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let files = output_files(&tmp.path().join("out"));
+    (o, output_files(&dir.join("out")))
+}
+
+/// `languages = ["ru", "kk"]` without `pairs` aligns ru-kk (it failed on the default pair ru-en,
+/// a key the user had not written).
+#[test]
+fn default_pairs_follow_the_languages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, files) = run_corpus_with(tmp.path(), "[\"ru\", \"kk\"]", "[\"jsonl\"]");
     assert!(files.contains_key("ru-kk.jsonl"), "{:?}", files.keys());
     assert!(
         !files.keys().any(|k| k.contains("-en") || k.contains("en-")),
@@ -1273,17 +1286,7 @@ fn trilingual_tmx_only_with_three_languages() {
         ("[\"ru\", \"kk\", \"en\"]", true),
     ] {
         let tmp = tempfile::tempdir().unwrap();
-        let p = write_pipeline(
-            tmp.path(),
-            &format!(
-                "input = \"{}\"\noutput = \"out\"\nlanguages = {languages}\nformats = [\"tmx\"]\n",
-                corpus_glob()
-            ),
-        );
-        let o = run(&["run", p.to_str().unwrap(), "--quiet"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let out = tmp.path().join("out");
-        let files = output_files(&out);
+        let (o, files) = run_corpus_with(tmp.path(), languages, "[\"tmx\"]");
         assert!(files.contains_key("ru-kk.tmx"), "{:?}", files.keys());
         assert_eq!(
             files.contains_key("trilingual.tmx"),

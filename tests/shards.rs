@@ -118,6 +118,22 @@ fn folders_corpus(dir: &Path, n: usize, docs: usize) {
     }
 }
 
+/// `tilmash plan PIPELINE --out PLAN --output OUT --shard-seconds SECS` with `extra`; its stdout.
+fn plan_into(pipeline: &Path, plan: &Path, out: &Path, secs: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "plan",
+        s(pipeline),
+        "--out",
+        s(plan),
+        "--output",
+        s(out),
+        "--shard-seconds",
+        secs,
+    ];
+    args.extend_from_slice(extra);
+    ok(&args)
+}
+
 /// plan → work every batch → merge; returns the number of shards.
 fn distributed(
     pipeline: &Path,
@@ -127,16 +143,7 @@ fn distributed(
     count: usize,
     threads: &str,
 ) -> usize {
-    ok(&[
-        "plan",
-        s(pipeline),
-        "--out",
-        s(plan),
-        "--output",
-        s(out),
-        "--shard-seconds",
-        secs,
-    ]);
+    plan_into(pipeline, plan, out, secs, &[]);
     let n = shard_count(plan);
     for i in 0..n.div_ceil(count) {
         ok(&[
@@ -262,16 +269,7 @@ fn failed_and_killed_shards_resume_to_identical_outputs() {
     ok(&["run", s(&pipeline), "--output", s(&reference)]);
     let plan = tmp.path().join("plan");
     let out = tmp.path().join("out");
-    ok(&[
-        "plan",
-        s(&pipeline),
-        "--out",
-        s(&plan),
-        "--output",
-        s(&out),
-        "--shard-seconds",
-        "0",
-    ]);
+    plan_into(&pipeline, &plan, &out, "0", &[]);
     let n = shard_count(&plan);
     // shard 1 fails once, as a lost node would
     let lines = std::fs::read_to_string(plan.join("shards.jsonl")).unwrap();
@@ -312,17 +310,7 @@ fn failed_and_killed_shards_resume_to_identical_outputs() {
         array.trim() == "0-1" || array.trim() == "1",
         "array spec: {array}"
     );
-    let missing = ok(&[
-        "plan",
-        s(&pipeline),
-        "--out",
-        s(&plan),
-        "--output",
-        s(&out),
-        "--shard-seconds",
-        "0",
-        "--missing",
-    ]);
+    let missing = plan_into(&pipeline, &plan, &out, "0", &["--missing"]);
     assert!(missing.contains(&id1), "{missing}");
     assert!(missing.lines().count() <= 2, "{missing}");
     // merge refuses, naming the shard
@@ -367,17 +355,7 @@ fn stale_fragments_are_detected_and_replanned() {
     );
     let status = ok(&["status", "--plan", s(&plan)]);
     assert!(status.contains("stale\t"), "{status}");
-    let missing = ok(&[
-        "plan",
-        s(&pipeline),
-        "--out",
-        s(&plan),
-        "--output",
-        s(&out),
-        "--shard-seconds",
-        "0",
-        "--missing",
-    ]);
+    let missing = plan_into(&pipeline, &plan, &out, "0", &["--missing"]);
     // the changed document's segment shard and every align shard (one scope: the corpus)
     assert_eq!(missing.lines().count(), 1 + 3, "{missing}");
     for line in missing.lines() {
@@ -514,17 +492,7 @@ fn a_plan_folder_inside_the_input_glob_is_not_read_back() {
     let out = root.join("out");
     let n = distributed(&pipeline, &plan, &out, "0", 1000, "2");
     let shards = std::fs::read(plan.join("shards.jsonl")).unwrap();
-    let again = [
-        "plan",
-        s(&pipeline),
-        "--out",
-        s(&plan),
-        "--output",
-        s(&out),
-        "--shard-seconds",
-        "0",
-    ];
-    let said = ok(&again);
+    let said = plan_into(&pipeline, &plan, &out, "0", &[]);
     assert!(said.contains(" documents → "), "{said}");
     assert_eq!(
         std::fs::read(plan.join("shards.jsonl")).unwrap(),
@@ -532,6 +500,6 @@ fn a_plan_folder_inside_the_input_glob_is_not_read_back() {
         "the plan folder was read as input: {said}"
     );
     assert_eq!(shard_count(&plan), n);
-    let missing = ok(&[&again[..], &["--missing"]].concat());
+    let missing = plan_into(&pipeline, &plan, &out, "0", &["--missing"]);
     assert_eq!(missing, "", "worked shards listed again");
 }
