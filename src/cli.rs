@@ -9,7 +9,7 @@ use crate::langid;
 use crate::model::{Lang, ParagraphKind};
 use crate::normalize::{self, Profile};
 use crate::pipeline::align_files::align_files;
-pub use crate::pipeline::align_files::{AlignFiles, AlignFormat, AlignMode};
+use crate::pipeline::align_files::{AlignFiles, AlignFormat, AlignMode};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
 use crate::shards;
