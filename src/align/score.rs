@@ -179,6 +179,10 @@ fn mark_concept(c: char) -> u32 {
     concept(kind::PUNCT, fnv(&[c.encode_utf8(&mut b).as_bytes()]))
 }
 
+/// What a target name key stands for: the source key it names and the source word's second
+/// concept (its cognate stem, if it has one).
+type NameLink = (String, Option<u32>);
+
 /// Scores sentence pairs for one language pair.
 #[derive(Debug, Clone)]
 pub struct Scorer {
@@ -201,7 +205,7 @@ pub struct Scorer {
     /// Name keys of the target side that name a source word: the source key (itself when the
     /// keys are equal, else the key it transliterates) and the source word's second concept
     /// (see [`Scorer::word_info`]), so a name shared by both sides matches in full.
-    name_links: HashMap<String, (String, Option<u32>)>,
+    name_links: HashMap<String, NameLink>,
 }
 
 /// A word or number token of a sentence.
@@ -481,7 +485,7 @@ impl Scorer {
         }
         let targets: Vec<(&String, &String)> = tk.iter().collect();
         let second = |k: &String| sk.get(k).and_then(|w| self.cognate_concept(&lower(w)));
-        let links: Vec<Option<(String, (String, Option<u32>))>> = targets
+        let links: Vec<Option<(String, NameLink)>> = targets
             .par_iter()
             .map(|&(k, w)| {
                 if sk.contains_key(k) {
