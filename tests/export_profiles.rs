@@ -172,8 +172,11 @@ fn every_profile_imports_in_omegat_and_fills_the_segments() {
     for (profile, ru, _) in PROFILES {
         let tmp = tempfile::tempdir().unwrap();
         let out = run_with(tmp.path(), &format!("profile = \"{profile}\""));
+        // enough units for the import to say something (a floor, not a quality figure: 10 on
+        // 22 November, 9 parallel and 1 comparable, after the aligner stopped finding two
+        // unrelated comparable pairs)
         let units = jsonl(&out.join("ru-kk.jsonl"));
-        assert!(units.len() > 10);
+        assert!(units.len() >= 8, "{}", units.len());
         // A ru → kk project with our TMX in tm/auto: OmegaT inserts its 100 % matches.
         let p = tmp.path().join("omegat-project");
         for d in [

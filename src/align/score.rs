@@ -179,6 +179,10 @@ fn mark_concept(c: char) -> u32 {
     concept(kind::PUNCT, fnv(&[c.encode_utf8(&mut b).as_bytes()]))
 }
 
+/// What a target name key stands for: the source key it names and the source word's second
+/// concept (its cognate stem, if it has one).
+type NameLink = (String, Option<u32>);
+
 /// Scores sentence pairs for one language pair.
 #[derive(Debug, Clone)]
 pub struct Scorer {
@@ -198,8 +202,10 @@ pub struct Scorer {
     user: Lexicon,
     induced: InducedLexicon,
     months: (Months, Months),
-    /// Name keys of the target side linked to the source key they transliterate.
-    name_links: HashMap<String, String>,
+    /// Name keys of the target side that name a source word: the source key (itself when the
+    /// keys are equal, else the key it transliterates) and the source word's second concept
+    /// (see [`Scorer::word_info`]), so a name shared by both sides matches in full.
+    name_links: HashMap<String, NameLink>,
 }
 
 /// A word or number token of a sentence.
@@ -374,8 +380,9 @@ impl Scorer {
         } else {
             0.0
         };
-        by_kind[kind::NAME as usize] = if s.names { word } else { 0.0 };
-        by_kind[kind::COGNATE as usize] = if s.cognates { word } else { 0.0 };
+        // a word's name and cognate concepts are two halves of its weight (`word_info`)
+        by_kind[kind::NAME as usize] = if s.names { word / 2.0 } else { 0.0 };
+        by_kind[kind::COGNATE as usize] = if s.cognates { word / 2.0 } else { 0.0 };
         by_kind[kind::SEED as usize] = if s.seed_lexicon { word } else { 0.0 };
         by_kind[kind::INDUCED as usize] = if s.induction { word } else { 0.0 };
         by_kind[kind::USER as usize] = word;
@@ -477,11 +484,12 @@ impl Scorer {
             }
         }
         let targets: Vec<(&String, &String)> = tk.iter().collect();
-        let links: Vec<Option<(String, String)>> = targets
+        let second = |k: &String| sk.get(k).and_then(|w| self.cognate_concept(&lower(w)));
+        let links: Vec<Option<(String, NameLink)>> = targets
             .par_iter()
             .map(|&(k, w)| {
                 if sk.contains_key(k) {
-                    return None;
+                    return Some((k.clone(), (k.clone(), second(k))));
                 }
                 let c = k.chars().next()?;
                 let cands = buckets.get(&c)?;
@@ -497,7 +505,7 @@ impl Scorer {
                         best = Some((sim, sk_key));
                     }
                 }
-                best.map(|(_, s)| (k.clone(), s.clone()))
+                best.map(|(_, s)| (k.clone(), (s.clone(), second(s))))
             })
             .collect();
         self.name_links.extend(links.into_iter().flatten());
@@ -570,24 +578,35 @@ impl Scorer {
         for &c in user.lookup(&lw, suffix) {
             info.concepts.push(concept(kind::USER, c));
         }
+        // A name or cognate counts as two concepts of half a word's weight each. A lower-case
+        // word has its cognate stem twice. A capitalised word has its name and its cognate
+        // stem (its name twice without one): a name shared by both sides matches in full, and
+        // a sentence's first word still matches its cognate in the other sentence's middle at
+        // half weight, without a capitalised common word counting twice.
+        let cognate = self.cognate_concept(&lw);
         if cap && self.use_names && n >= 3 {
-            let key = normalize::name_key(w);
-            let key = match side {
-                Side::Tgt => self.name_links.get(&key).unwrap_or(&key),
-                Side::Src => &key,
+            let own = normalize::name_key(w);
+            let (key, second) = match (side, self.name_links.get(&own)) {
+                (Side::Tgt, Some((key, second))) => (key, *second),
+                _ => (&own, cognate),
             };
-            info.concepts
-                .push(concept(kind::NAME, fnv(&[b"p", key.as_bytes()])));
-        } else if self.use_cognates && n >= 5 {
-            let key = normalize::cognate_key(&lw);
-            if key.len() >= 5 {
-                info.concepts.push(concept(
-                    kind::COGNATE,
-                    fnv(&[b"c", prefix(&key, 5).as_bytes()]),
-                ));
-            }
+            let name = concept(kind::NAME, fnv(&[b"p", key.as_bytes()]));
+            info.concepts.push(name);
+            info.concepts.push(second.unwrap_or(name));
+        } else if let Some(c) = cognate {
+            info.concepts.extend([c, c]);
         }
         info
+    }
+
+    /// The cognate-stem concept of a lower-case word: the first 5 letters of its
+    /// `normalize::cognate_key`, for words of at least 5 letters.
+    fn cognate_concept(&self, lw: &str) -> Option<u32> {
+        if !self.use_cognates || lw.chars().count() < 5 {
+            return None;
+        }
+        let key = normalize::cognate_key(lw);
+        (key.len() >= 5).then(|| concept(kind::COGNATE, fnv(&[b"c", prefix(&key, 5).as_bytes()])))
     }
 
     /// Features of all sentences of one side, without induced concepts (see
@@ -1074,6 +1093,29 @@ mod tests {
             &[&s.features(tgt[0], Side::Tgt, false)],
         );
         assert!(after > before, "{before} → {after}");
+    }
+
+    /// A word's name and cognate concepts share its weight: a capitalised first word still
+    /// matches its cognate in the middle of the other sentence (at half weight), and a
+    /// capitalised word on both sides counts once, not once as a name and once as a cognate.
+    #[test]
+    fn a_word_counts_once_whatever_its_concepts() {
+        let mut s = scorer(Lang::Ru, Lang::En);
+        let sim = |s: &Scorer, a: &str, b: &str| {
+            s.similarity(
+                &[&s.features(a, Side::Src, false)],
+                &[&s.features(b, Side::Tgt, false)],
+            )
+        };
+        // two words a side, one of them a cognate: a full match is half the evidence
+        let lower = sim(&s, "мутация абвгд", "mutation zzzzq");
+        assert!((lower - 0.5).abs() < 1e-6, "{lower}");
+        let first = sim(&s, "Мутация абвгд", "zzzzq mutation");
+        assert!((first - 0.25).abs() < 1e-6, "{first}");
+        let (src, tgt) = (["Мутация абвгд"], ["Mutation zzzzq"]);
+        s.link_names(&src, &tgt);
+        let both = sim(&s, src[0], tgt[0]);
+        assert!((0.25 - 1e-6..=0.5 + 1e-6).contains(&both), "{both}");
     }
 
     #[test]
