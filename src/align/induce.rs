@@ -152,13 +152,7 @@ fn model1(
             y
         }
     };
-    let mut slots = vec![
-        Slot {
-            t: 1.0,
-            count: 0.0,
-        };
-        np + nf
-    ];
+    let mut slots = vec![Slot { t: 1.0, count: 0.0 }; np + nf];
     let ne = (0..np).map(e_of).max().unwrap_or(0) as usize + 1;
     let mut total = vec![0f32; ne];
     // per f word: the slots of (NULL, e1, e2, ...). The bead's pair numbers are row-major by
