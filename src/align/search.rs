@@ -1601,6 +1601,66 @@ mod tests {
             .collect()
     }
 
+    /// The match loop in whole steps gives the bits of the float loop, on random units with
+    /// repeated concepts of every kind; weights that are no multiple of a power of two, or
+    /// negative, or units too long for 2^24 steps, keep the float loop.
+    #[test]
+    fn matches_in_steps_have_the_float_bits() {
+        let w: [f32; kind::COUNT] = [2.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0];
+        let table: Vec<u32> = (0..64u32).map(|k| ((k % 8) << 29) | k).collect();
+        let steps = Steps::of(&w, &table).expect("halves are steps");
+        assert_eq!(steps.step, 0.5);
+        let wd: Vec<f32> = table.iter().map(|&c| w[(c >> 29) as usize]).collect();
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let (mut bag, mut other) = (Bag::new(64), Bag::new(64));
+        for _ in 0..500 {
+            // a sorted unit of `least` to `least` + 39 concepts
+            let mut unit = |least: u64| {
+                let len = least + next(40);
+                let mut v: Vec<u32> = (0..len).map(|_| next(64) as u32).collect();
+                v.sort_unstable();
+                v
+            };
+            let (a, b, u) = (unit(1), unit(0), unit(1));
+            // copy numbers as `Matches::new` counts them
+            let copy: Vec<u16> = u
+                .iter()
+                .enumerate()
+                .map(|(k, &d)| u[..k].iter().rev().take_while(|&&e| e == d).count() as u16)
+                .collect();
+            bag.fill(&[&a]);
+            other.fill(&[&a, &b]);
+            let unit = (&u[..], &copy[..]);
+            let float = Weights::Float(&wd);
+            let exact = Weights::Steps(&steps.per, steps.step);
+            let m = bag.matched_ranked(unit, float);
+            assert_eq!(m.to_bits(), bag.matched_ranked(unit, exact).to_bits());
+            let (m1, m2) = bag.matched_both_ranked(&other, unit, float);
+            let (e1, e2) = bag.matched_both_ranked(&other, unit, exact);
+            assert_eq!((m1.to_bits(), m2.to_bits()), (e1.to_bits(), e2.to_bits()));
+            // and the reference merge
+            let r = matched_weight2_by(&a, &u, |d| wd[d as usize]);
+            assert_eq!(m.to_bits(), r.to_bits());
+            bag.clear(&[&a]);
+            other.clear(&[&a, &b]);
+        }
+        let mut odd = w;
+        odd[2] = 0.3;
+        assert!(Steps::of(&odd, &table).is_none());
+        odd[2] = -1.0;
+        assert!(Steps::of(&odd, &table).is_none());
+        odd[2] = f32::NAN;
+        assert!(Steps::of(&odd, &table).is_none());
+        assert!(steps.fits(1 << 20));
+        assert!(!steps.fits(1 << 23));
+    }
+
     #[test]
     fn banded_search_equals_full_search_on_a_long_document() {
         let cfg = AlignConfig::default();
