@@ -53,6 +53,9 @@ pub struct Level {
     pub ids: Vec<Vec<u32>>,
     /// Evidence weight of each dense concept (shared by both sides and all levels).
     pub wd: Arc<[f32]>,
+    /// The same weights in whole steps, when every sum of them in a match is exact in `f32`
+    /// (see `Steps`).
+    pub steps: Option<Steps>,
     pub chars: Vec<f32>,
     pub weight: Vec<f32>,
     pub para: Vec<bool>,
@@ -83,6 +86,9 @@ impl Level {
             rank.insert(*c, k as u32);
         }
         let wd: Arc<[f32]> = table.iter().map(|&c| w[(c >> 29) as usize]).collect();
+        // a match adds at most one unit's weights: its concepts times the largest weight
+        let longest = fs.iter().chain(ft).map(|f| f.ids.len()).max().unwrap_or(0);
+        let steps = Steps::of(w, &table).filter(|st| st.fits(longest));
         let level = |f: &[SentenceFeatures]| Level {
             ids: f
                 .par_iter()
@@ -94,6 +100,7 @@ impl Level {
                 })
                 .collect(),
             wd: wd.clone(),
+            steps: steps.clone(),
             chars: f.iter().map(|x| x.chars).collect(),
             weight: f.iter().map(|x| x.weight).collect(),
             para: f.iter().map(|x| x.para_start).collect(),
@@ -157,6 +164,7 @@ impl Level {
         let n = self.len();
         let mut out = Level {
             wd: self.wd.clone(),
+            steps: self.steps.clone().filter(|st| st.fits(COARSE_IDS)),
             ..Level::default()
         };
         let mut k = 0;
@@ -177,6 +185,54 @@ impl Level {
         }
         out
     }
+}
+
+/// The evidence weights as whole numbers of one step, a power of two (with the default weights
+/// 1, 2 and 0.5: halves). When no match can add up to 2^24 steps, every partial sum of a match
+/// is a whole number of steps below 2^24, which `f32` holds exactly: the float sum is then the
+/// exact sum in any order, and the sum of the steps as an integer, times the step, gives the
+/// same bits. `Matches::new` adds integers instead (a one-cycle add in place of a four-cycle
+/// `f32` add on its longest chain of dependent instructions).
+#[derive(Debug, Clone)]
+pub struct Steps {
+    /// Per dense concept, its weight in steps.
+    per: Arc<[u32]>,
+    /// The largest weight in steps.
+    most: u32,
+    step: f32,
+}
+
+impl Steps {
+    /// Steps of the kind weights `w` for the concepts in `table`; `None` when a weight is
+    /// negative, not finite, or not a multiple of 2^-16 of at most 2^16 steps.
+    fn of(w: &[f32; kind::COUNT], table: &[u32]) -> Option<Steps> {
+        let q = (0..=16).find(|&q| {
+            w.iter().all(|&x| {
+                let v = f64::from(x) * f64::from(1u32 << q);
+                x >= 0.0 && v.fract() == 0.0 && v <= 65536.0
+            })
+        })?;
+        let scale = f64::from(1u32 << q);
+        let by_kind: Vec<u32> = w.iter().map(|&x| (f64::from(x) * scale) as u32).collect();
+        Some(Steps {
+            per: table.iter().map(|&c| by_kind[(c >> 29) as usize]).collect(),
+            most: by_kind.iter().copied().max().unwrap_or(0),
+            step: (1.0 / scale) as f32,
+        })
+    }
+
+    /// Whether the weights of `concepts` concepts stay below 2^24 steps.
+    fn fits(&self, concepts: usize) -> bool {
+        (concepts as u64).saturating_mul(u64::from(self.most)) < 1 << 24
+    }
+}
+
+/// Weights of dense concepts as `Matches::new` adds them.
+#[derive(Clone, Copy)]
+enum Weights<'a> {
+    Float(&'a [f32]),
+    /// Whole steps (`Steps`) and the step.
+    Steps(&'a [u32], f32),
 }
 
 /// The `limit` smallest distinct values of two sorted lists together: what sorting their
@@ -434,18 +490,34 @@ impl Bag {
     /// Weighted multiset intersection with a unit, given as its concepts (sorted) and, for
     /// each, how many copies of it come before it in the unit: the k-th copy matches when the
     /// bag holds more than k. The matches are added in ascending concept order, as
-    /// `score::matched_weight2_by` adds them, so the result is bit-identical.
+    /// `score::matched_weight2_by` adds them, so the result is bit-identical (or, in steps,
+    /// exact: the same bits, see `Steps`).
     #[inline]
-    fn matched_ranked(&self, (dense, copy): (&[u32], &[u16]), wd: &[f32]) -> f32 {
-        let mut m = 0f32;
-        for (&d, &k) in dense.iter().zip(copy) {
-            m += if k < self.counts[d as usize] {
-                wd[d as usize]
-            } else {
-                0.0
-            };
+    fn matched_ranked(&self, (dense, copy): (&[u32], &[u16]), wd: Weights) -> f32 {
+        match wd {
+            Weights::Float(wd) => {
+                let mut m = 0f32;
+                for (&d, &k) in dense.iter().zip(copy) {
+                    m += if k < self.counts[d as usize] {
+                        wd[d as usize]
+                    } else {
+                        0.0
+                    };
+                }
+                m
+            }
+            Weights::Steps(per, step) => {
+                let mut m = 0u32;
+                for (&d, &k) in dense.iter().zip(copy) {
+                    m += if k < self.counts[d as usize] {
+                        per[d as usize]
+                    } else {
+                        0
+                    };
+                }
+                m as f32 * step
+            }
         }
-        m
     }
 
     /// `(self.matched_ranked(unit, wd), other.matched_ranked(unit, wd))` in one pass over the
@@ -455,15 +527,28 @@ impl Bag {
         &self,
         other: &Bag,
         (dense, copy): (&[u32], &[u16]),
-        wd: &[f32],
+        wd: Weights,
     ) -> (f32, f32) {
-        let (mut m1, mut m2) = (0f32, 0f32);
-        for (&d, &k) in dense.iter().zip(copy) {
-            let w = wd[d as usize];
-            m1 += if k < self.counts[d as usize] { w } else { 0.0 };
-            m2 += if k < other.counts[d as usize] { w } else { 0.0 };
+        match wd {
+            Weights::Float(wd) => {
+                let (mut m1, mut m2) = (0f32, 0f32);
+                for (&d, &k) in dense.iter().zip(copy) {
+                    let w = wd[d as usize];
+                    m1 += if k < self.counts[d as usize] { w } else { 0.0 };
+                    m2 += if k < other.counts[d as usize] { w } else { 0.0 };
+                }
+                (m1, m2)
+            }
+            Weights::Steps(per, step) => {
+                let (mut m1, mut m2) = (0u32, 0u32);
+                for (&d, &k) in dense.iter().zip(copy) {
+                    let w = per[d as usize];
+                    m1 += if k < self.counts[d as usize] { w } else { 0 };
+                    m2 += if k < other.counts[d as usize] { w } else { 0 };
+                }
+                (m1 as f32 * step, m2 as f32 * step)
+            }
         }
-        (m1, m2)
     }
 
     fn new(concepts: usize) -> Bag {
@@ -498,8 +583,11 @@ impl<'a> Matches<'a> {
     }
 
     fn new(s: &'a Level, t: &'a Level, band: &Band, rows: std::ops::Range<usize>) -> Self {
-        let wd: &[f32] = &s.wd;
-        let concepts = wd.len();
+        let concepts = s.wd.len();
+        let wd = match (&s.steps, &t.steps) {
+            (Some(st), Some(_)) => Weights::Steps(&st.per, st.step),
+            _ => Weights::Float(&s.wd),
+        };
         let m = t.len();
         let (mut lo, mut hi, mut off) = (
             Vec::with_capacity(rows.len()),
@@ -1511,6 +1599,66 @@ mod tests {
             .iter()
             .map(|t| scorer.features(t, side, false))
             .collect()
+    }
+
+    /// The match loop in whole steps gives the bits of the float loop, on random units with
+    /// repeated concepts of every kind; weights that are no multiple of a power of two, or
+    /// negative, or units too long for 2^24 steps, keep the float loop.
+    #[test]
+    fn matches_in_steps_have_the_float_bits() {
+        let w: [f32; kind::COUNT] = [2.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0];
+        let table: Vec<u32> = (0..64u32).map(|k| ((k % 8) << 29) | k).collect();
+        let steps = Steps::of(&w, &table).expect("halves are steps");
+        assert_eq!(steps.step, 0.5);
+        let wd: Vec<f32> = table.iter().map(|&c| w[(c >> 29) as usize]).collect();
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let (mut bag, mut other) = (Bag::new(64), Bag::new(64));
+        for _ in 0..500 {
+            // a sorted unit of `least` to `least` + 39 concepts
+            let mut unit = |least: u64| {
+                let len = least + next(40);
+                let mut v: Vec<u32> = (0..len).map(|_| next(64) as u32).collect();
+                v.sort_unstable();
+                v
+            };
+            let (a, b, u) = (unit(1), unit(0), unit(1));
+            // copy numbers as `Matches::new` counts them
+            let copy: Vec<u16> = u
+                .iter()
+                .enumerate()
+                .map(|(k, &d)| u[..k].iter().rev().take_while(|&&e| e == d).count() as u16)
+                .collect();
+            bag.fill(&[&a]);
+            other.fill(&[&a, &b]);
+            let unit = (&u[..], &copy[..]);
+            let float = Weights::Float(&wd);
+            let exact = Weights::Steps(&steps.per, steps.step);
+            let m = bag.matched_ranked(unit, float);
+            assert_eq!(m.to_bits(), bag.matched_ranked(unit, exact).to_bits());
+            let (m1, m2) = bag.matched_both_ranked(&other, unit, float);
+            let (e1, e2) = bag.matched_both_ranked(&other, unit, exact);
+            assert_eq!((m1.to_bits(), m2.to_bits()), (e1.to_bits(), e2.to_bits()));
+            // and the reference merge
+            let r = matched_weight2_by(&a, &u, |d| wd[d as usize]);
+            assert_eq!(m.to_bits(), r.to_bits());
+            bag.clear(&[&a]);
+            other.clear(&[&a, &b]);
+        }
+        let mut odd = w;
+        odd[2] = 0.3;
+        assert!(Steps::of(&odd, &table).is_none());
+        odd[2] = -1.0;
+        assert!(Steps::of(&odd, &table).is_none());
+        odd[2] = f32::NAN;
+        assert!(Steps::of(&odd, &table).is_none());
+        assert!(steps.fits(1 << 20));
+        assert!(!steps.fits(1 << 23));
     }
 
     #[test]
