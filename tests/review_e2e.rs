@@ -122,7 +122,7 @@ fn review_round_trip_in_headless_chromium() {
         .unwrap_or_else(|| tmp.path().join("review.png"));
     let o = Command::new(node)
         .arg(&driver)
-        .arg(out.join("ru-kk.review.html"))
+        .arg(out.join("kk-en.review.html"))
         .arg(&downloads)
         .arg(&shot)
         .env("CHROMIUM", &chromium)
@@ -143,8 +143,8 @@ fn review_round_trip_in_headless_chromium() {
     let decisions = PathBuf::from(r["saved"].as_str().unwrap());
     let o = run(&["apply-review", decisions.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let tmx = std::fs::read_to_string(out.join("ru-kk.reviewed.tmx")).unwrap();
-    let before = std::fs::read_to_string(out.join("ru-kk.tmx")).unwrap();
+    let tmx = std::fs::read_to_string(out.join("kk-en.reviewed.tmx")).unwrap();
+    let before = std::fs::read_to_string(out.join("kk-en.tmx")).unwrap();
     assert_eq!(
         tmx.matches("<tu ").count(),
         before.matches("<tu ").count() - 1
@@ -167,6 +167,6 @@ fn review_round_trip_in_headless_chromium() {
     assert!(edited.contains("<prop type=\"x-reviewer\">E2E Reviewer</prop>"));
     let accepted = tu(r["accepted"].as_str().unwrap()).unwrap();
     assert!(accepted.contains("<prop type=\"x-review\">accepted</prop>"));
-    let v = run(&["validate", out.join("ru-kk.reviewed.tmx").to_str().unwrap()]);
+    let v = run(&["validate", out.join("kk-en.reviewed.tmx").to_str().unwrap()]);
     assert!(v.status.success(), "{}", stdout(&v));
 }
