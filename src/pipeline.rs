@@ -406,24 +406,6 @@ fn progress(label: &str, len: usize, opts: RunOptions) -> ProgressBar {
     pb
 }
 
-/// Stage 1: ingest every input file (in parallel), in sorted path order.
-pub fn ingest_inputs(input: &Path, opts: RunOptions) -> Result<Vec<Document>> {
-    let files = ingest::collect_inputs(input)?;
-    let root = ingest::input_root(input);
-    let pb = progress("ingest", files.len(), opts);
-    let docs: Vec<Result<Document>> = files
-        .par_iter()
-        .map(|f| {
-            let id = ingest::document_id(f, root.as_deref());
-            let d = ingest::ingest_file(f, id);
-            pb.inc(1);
-            d
-        })
-        .collect();
-    pb.finish_and_clear();
-    docs.into_iter().collect()
-}
-
 /// Ingest, identify, normalize and segment one file as one unit of work, streaming it in chunks
 /// of `ingest::CHUNK_BYTES` so a worker holds one chunk of raw text at a time (plus the sentences
 /// it keeps for alignment). For files under one chunk the result equals
