@@ -8,7 +8,7 @@ use crate::ingest;
 use crate::langid;
 use crate::model::{Lang, ParagraphKind};
 use crate::normalize::{self, Profile};
-use crate::pipeline::align_files::align_files;
+use crate::pipeline::align_files::{align_files, segment_raw_text};
 use crate::pipeline::align_files::{AlignFiles, AlignFormat, AlignMode};
 use crate::pipeline::{self, Pipeline, RunOptions};
 use crate::segment;
@@ -562,25 +562,19 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Segment { lang, file, raw } => {
             let lang = lang_arg(&lang, "--lang")?;
             let text = read_input(file.as_deref(), enc)?;
-            let paragraphs: Vec<(ParagraphKind, String)> = if raw {
-                text.lines()
-                    .map(|l| (ParagraphKind::Body, l.to_string()))
-                    .collect()
-            } else {
-                // Paragraphs are rebuilt and markup residue dropped, but the characters of running
-                // text (citations, invisible marks) are kept, so the output lays over the input.
-                let opts = ingest::CleanOptions { keep_marks: true };
-                ingest::build_paragraphs_with(&text, opts)
-                    .into_iter()
-                    .map(|p| (p.kind, p.text))
-                    .collect()
-            };
             let mut out = String::new();
-            for (kind, p) in paragraphs {
-                for s in segment::split_unit(&p, lang, kind) {
-                    out.push_str(s);
-                    out.push('\n');
+            let mut push = |s: &str| {
+                out.push_str(s);
+                out.push('\n');
+            };
+            if raw {
+                for line in text.lines() {
+                    for s in segment::split_unit(line, lang, ParagraphKind::Body) {
+                        push(s);
+                    }
                 }
+            } else {
+                segment_raw_text(&text, lang, |s, _| push(s));
             }
             emit(&out)?;
             Ok(0)

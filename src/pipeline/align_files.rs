@@ -137,23 +137,31 @@ fn sentences_as_written(
     let mut written = Vec::new();
     let mut starts = Vec::new();
     if req.segment {
-        // as `tilmash segment`: the characters of running text are kept, so each unit's text
-        // lies over the input (scorers locate it there); the scorer still sees the align-profile
-        // normalization
-        let opts = ingest::CleanOptions { keep_marks: true };
-        for para in ingest::build_paragraphs_with(&text, opts) {
-            for (k, s) in segment::split_unit(&para.text, lang, para.kind)
-                .into_iter()
-                .enumerate()
-            {
-                written.push(s.to_string());
-                starts.push(k == 0);
-            }
-        }
+        // the scorer still sees the align-profile normalization
+        segment_raw_text(&text, lang, |s, first| {
+            written.push(s.to_string());
+            starts.push(first);
+        });
     } else {
         written = text.lines().map(str::to_string).collect();
     }
     Ok((written, starts))
+}
+
+/// Cuts raw text into sentences as `tilmash segment` does and hands each to `each` with whether
+/// it starts a paragraph. Paragraphs are rebuilt and markup residue dropped, but the characters
+/// of running text (citations, invisible marks) are kept, so each sentence lies over the input
+/// (scorers locate it there).
+pub fn segment_raw_text(text: &str, lang: Lang, mut each: impl FnMut(&str, bool)) {
+    let opts = ingest::CleanOptions { keep_marks: true };
+    for para in ingest::build_paragraphs_with(text, opts) {
+        for (k, s) in segment::split_unit(&para.text, lang, para.kind)
+            .into_iter()
+            .enumerate()
+        {
+            each(s, k == 0);
+        }
+    }
 }
 
 /// One side's sentences as written for TMX: those kept from the first reading, or the file
