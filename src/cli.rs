@@ -1,6 +1,7 @@
 //! Subcommands and their arguments. Each command reads its input, calls the library, and writes
 //! to stdout; `main` turns errors into one line on stderr and an exit code.
 
+use crate::align::mining::MiningConfig;
 use crate::align::{self, AlignConfig};
 use crate::error::{Error, Result};
 use crate::export::{review, validate, TmxProfile};
@@ -276,15 +277,23 @@ fn emit(out: &str) -> Result<()> {
         .map_err(|e| Error::write(Path::new("<stdout>"), e))
 }
 
-fn align_config(pipeline: Option<&Path>, dictionary: Option<PathBuf>) -> Result<AlignConfig> {
-    let mut cfg = match pipeline {
-        Some(p) => Pipeline::load(p)?.config.align,
-        None => AlignConfig::default(),
+/// The `[align]` and `[comparable]` settings of `--pipeline` (the defaults without one), with
+/// `--dictionary` over the pipeline's.
+fn align_config(
+    pipeline: Option<&Path>,
+    dictionary: Option<PathBuf>,
+) -> Result<(AlignConfig, MiningConfig)> {
+    let (mut cfg, mining) = match pipeline {
+        Some(p) => {
+            let c = Pipeline::load(p)?.config;
+            (c.align, c.comparable)
+        }
+        None => Default::default(),
     };
     if dictionary.is_some() {
         cfg.dictionary = dictionary;
     }
-    Ok(cfg)
+    Ok((cfg, mining))
 }
 
 /// The most worker threads `--threads` (or `$SLURM_CPUS_PER_TASK`) may ask for.
@@ -591,10 +600,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
             dictionary,
         } => {
             let (src_lang, tgt_lang) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
-            let mining = match &pipeline {
-                Some(p) => Pipeline::load(p)?.config.comparable,
-                None => Default::default(),
-            };
+            let (align, mining) = align_config(pipeline.as_deref(), dictionary)?;
             let req = AlignFiles {
                 src_lang,
                 tgt_lang,
@@ -604,7 +610,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
                 format,
                 mode,
                 encoding: enc,
-                align: align_config(pipeline.as_deref(), dictionary)?,
+                align,
                 mining,
             };
             let mut stdout = std::io::stdout().lock();
@@ -633,7 +639,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
             peer_timeout,
         }) => {
             let (sl, tl) = (lang_arg(&src, "--src")?, lang_arg(&tgt, "--tgt")?);
-            let cfg = align_config(pipeline.as_deref(), None)?;
+            let (cfg, _) = align_config(pipeline.as_deref(), None)?;
             // the command itself, as its own process (first, while this one is small): what
             // `/usr/bin/time -v` reports for it
             let command =
