@@ -132,6 +132,10 @@ pub struct AlignConfig {
     /// The 1-1 cap (`substitute_margin`) stays where the configured skip cost puts it when the
     /// skip cost moves.
     pub shape_adapt_keeps_cap: bool,
+    /// Line input with as many lines on both sides is kept line for line (every line paired with
+    /// the line of the same number, each pair scored on its own) when the search itself pairs at
+    /// least this share of the lines that way; above 1 never.
+    pub line_pairs_min_share: f64,
 }
 
 impl Default for AlignConfig {
@@ -166,6 +170,7 @@ impl Default for AlignConfig {
             shape_prior_merge_rate: 0.08,
             shape_adapt_max: 2.0,
             shape_adapt_keeps_cap: false,
+            line_pairs_min_share: 0.75,
         }
     }
 }
@@ -266,6 +271,56 @@ fn fallback(n: usize, m: usize) -> Vec<Bead> {
 }
 
 /// Turns bead shapes into beads with calibrated scores.
+/// Two files with as many lines are most often a parallel corpus's two sides, line-aligned by
+/// whoever made them; where a translator moved a clause across a line break, the search finds a
+/// 2-2, a 2-1 beside a 1-2 or a shifted run that the files' makers did not mean. Edits on both
+/// sides can balance the counts too, so the line pairing is trusted only where the search already
+/// agrees with it on most lines, and a stretch where the search skips a line on each side (a
+/// deletion on both sides, the usual way counts balance by chance) keeps the search's beads.
+/// Returns the shapes with every other stretch off the diagonal replaced by its line pairs.
+fn line_pairs_kept(
+    shapes: &[(usize, usize)],
+    n_src: usize,
+    n_tgt: usize,
+    min_share: f64,
+) -> Option<Vec<(usize, usize)>> {
+    if n_src != n_tgt || n_src == 0 || min_share > 1.0 {
+        return None;
+    }
+    let on_diagonal = {
+        let (mut i, mut j, mut k) = (0, 0, 0usize);
+        for &(a, b) in shapes {
+            k += usize::from((a, b) == (1, 1) && i == j);
+            i += a;
+            j += b;
+        }
+        k
+    };
+    if (on_diagonal as f64) < min_share * n_src as f64 || on_diagonal == shapes.len() {
+        return None;
+    }
+    let mut kept = Vec::with_capacity(n_src);
+    let (mut i, mut j) = (0, 0);
+    let mut stretch: Vec<(usize, usize)> = Vec::new();
+    for &shape in shapes {
+        stretch.push(shape);
+        i += shape.0;
+        j += shape.1;
+        if i != j {
+            continue;
+        }
+        let skips_both = stretch.contains(&(1, 0)) && stretch.contains(&(0, 1));
+        if skips_both {
+            kept.append(&mut stretch);
+        } else {
+            let lines: usize = stretch.drain(..).map(|(a, _)| a).sum();
+            kept.extend(std::iter::repeat_n((1, 1), lines));
+        }
+    }
+    kept.append(&mut stretch);
+    Some(kept)
+}
+
 fn beads_of(
     scorer: &Scorer,
     fs: &[SentenceFeatures],
@@ -552,6 +607,11 @@ pub fn align_analysed(analysed: Analysed, cfg: &AlignConfig, ph: &mut Phases) ->
         .refine(&fs, &ft, &shapes);
         ph.mark("search 2");
     }
+    if !segmented {
+        if let Some(kept) = line_pairs_kept(&shapes, fs.len(), ft.len(), cfg.line_pairs_min_share) {
+            shapes = kept;
+        }
+    }
     let mut beads = beads_of(&scorer, &fs, &ft, &shapes);
     let margins: Vec<f64> = beads
         .par_iter()
@@ -580,6 +640,38 @@ mod tests {
         let beads = align(&s, &t, &AlignConfig::default());
         let shapes: Vec<String> = beads.iter().map(Bead::kind).collect();
         assert_eq!(shapes, vec!["1-1", "1-1", "1-1"]);
+    }
+
+    #[test]
+    fn equal_line_counts_keep_their_line_pairs_where_the_search_crosses_them() {
+        let ones = |k: usize| vec![(1, 1); k];
+        // a 2-2 and a 2-1 beside a 1-2 (clauses moved across line breaks) become line pairs
+        let crossing = [
+            ones(6),
+            vec![(2, 2)],
+            ones(6),
+            vec![(2, 1), (1, 2)],
+            ones(6),
+        ]
+        .concat();
+        assert_eq!(line_pairs_kept(&crossing, 23, 23, 0.75), Some(ones(23)));
+        // a shifted run between a skip on each side is a deletion on both sides: kept
+        let shifted = [ones(8), vec![(1, 0), (1, 1), (0, 1)], ones(8)].concat();
+        assert_eq!(
+            line_pairs_kept(&shifted, 18, 18, 0.75),
+            Some(shifted.clone())
+        );
+        // both in one document: only the crossing becomes line pairs
+        let both = [vec![(2, 2)], ones(12), vec![(1, 0), (1, 1), (0, 1)]].concat();
+        let want = [ones(14), vec![(1, 0), (1, 1), (0, 1)]].concat();
+        assert_eq!(line_pairs_kept(&both, 16, 16, 0.75), Some(want));
+        // the search must agree with the line pairing on most lines
+        let far = [ones(2), vec![(2, 1), (1, 2)], ones(2)].concat();
+        assert_eq!(line_pairs_kept(&far, 7, 7, 0.75), None);
+        assert_eq!(line_pairs_kept(&far, 7, 7, 0.5), Some(ones(7)));
+        // unequal counts, or the setting above 1, leave the search's beads alone
+        assert_eq!(line_pairs_kept(&[(1, 1), (1, 2)], 2, 3, 0.5), None);
+        assert_eq!(line_pairs_kept(&crossing, 23, 23, 1.01), None);
     }
 
     #[test]
