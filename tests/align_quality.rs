@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tilmash::align::{self, AlignConfig};
 use tilmash::model::{Bead, Lang};
 use tilmash::normalize::{self, Profile};
@@ -243,21 +243,32 @@ fn beads_scored_half_or_more_are_95_percent_correct() {
     );
 }
 
+/// The WMT19 newsdev kk-en set (folder, Kazakh lines, English lines); `None`, with a notice naming
+/// `what` is skipped, when ../shared or the set is absent.
+fn wmt19_kk_en(what: &str) -> Option<(PathBuf, Vec<String>, Vec<String>)> {
+    let Some(shared) = shared() else {
+        skip(&format!("{what} from ../shared/data (absent)"));
+        return None;
+    };
+    let dir = shared.join("data/wmt19_newsdev2019_kk-en");
+    let (sv, tv) = (lines(&dir.join("kk.txt")), lines(&dir.join("en.txt")));
+    if sv.is_empty() || sv.len() != tv.len() || !dir.join("docs.tsv").is_file() {
+        skip(&format!(
+            "{what}: wmt19_newsdev2019_kk-en (absent from ../shared/data)"
+        ));
+        return None;
+    }
+    Some((dir, sv, tv))
+}
+
 /// A long document (the whole WMT19 set five times as one case, ≈ 10,000 lines: far above the size that is
 /// searched in full, so the coarse levels of the pyramid decide the band) aligns as well as its
 /// parts: a cost that holds for one sentence but not for a block of them shows up only here.
 #[test]
 fn long_document_through_the_coarse_levels() {
-    let Some(shared) = shared() else {
-        skip("aligner accuracy on a long document from ../shared/data (absent)");
+    let Some((_, sv, tv)) = wmt19_kk_en("aligner accuracy on a long document") else {
         return;
     };
-    let dir = shared.join("data/wmt19_newsdev2019_kk-en");
-    let (sv, tv) = (lines(&dir.join("kk.txt")), lines(&dir.join("en.txt")));
-    if sv.is_empty() || sv.len() != tv.len() {
-        skip("wmt19_newsdev2019_kk-en (absent from ../shared/data)");
-        return;
-    }
     // five copies end to end, as the speed benchmark builds its long inputs
     let five = |v: Vec<String>| -> Vec<String> { (0..5).flat_map(|_| v.iter().cloned()).collect() };
     let (sv, tv) = (five(sv), five(tv));
@@ -279,16 +290,9 @@ fn long_document_through_the_coarse_levels() {
 /// documents (docs/evaluation-alignment.md), and tilmash must not score less.
 #[test]
 fn line_aligned_news_keeps_its_line_pairs() {
-    let Some(shared) = shared() else {
-        skip("line-aligned news from ../shared/data (absent)");
+    let Some((dir, sv, tv)) = wmt19_kk_en("line-aligned news") else {
         return;
     };
-    let dir = shared.join("data/wmt19_newsdev2019_kk-en");
-    let (sv, tv) = (lines(&dir.join("kk.txt")), lines(&dir.join("en.txt")));
-    if sv.is_empty() || sv.len() != tv.len() || !dir.join("docs.tsv").is_file() {
-        skip("wmt19_newsdev2019_kk-en (absent from ../shared/data)");
-        return;
-    }
     let mut c = Counts::default();
     let mut documents = 0;
     for (a, b) in groups(&dir, 1, usize::MAX) {
