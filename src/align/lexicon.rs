@@ -4,17 +4,22 @@
 //!
 //! Entries are *forms*: a whole word or, for forms of four letters or more, a stem that a word may
 //! extend by a few suffix letters (Kazakh and Russian inflect: `қараша` matches `қарашада`,
-//! `ноябр` matches `ноября`). A word uses its longest matching form only.
+//! `ноябр` matches `ноября`). A word uses its longest matching form only. A form written with a
+//! trailing `-` (`ел-`) also matches itself followed by one of its language's noun endings
+//! (`data/lexicon/endings-kk.txt`): short Kazakh nouns inflect too, and a short form otherwise
+//! matches whole words only.
 
 use crate::error::{Error, Result};
 use crate::model::Lang;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 const SEED_RU_KK: &str = include_str!("../../data/lexicon/ru-kk.tsv");
 const SEED_RU_EN: &str = include_str!("../../data/lexicon/ru-en.tsv");
 const SEED_KK_EN: &str = include_str!("../../data/lexicon/kk-en.tsv");
 const MONTHS: &str = include_str!("../../data/lexicon/months.tsv");
+const ENDINGS_KK: &str = include_str!("../../data/lexicon/endings-kk.txt");
 
 /// Shortest form that may match as a stem (shorter forms match whole words only).
 const MIN_STEM: usize = 4;
@@ -28,16 +33,48 @@ pub fn max_suffix(lang: Lang) -> usize {
     }
 }
 
+/// The noun endings a `-` form of a language may take, shortest first (so the longest stem wins).
+fn endings(lang: Lang) -> &'static [String] {
+    static KK: OnceLock<Vec<String>> = OnceLock::new();
+    match lang {
+        Lang::Kk => KK.get_or_init(|| {
+            let mut v: Vec<String> = ENDINGS_KK
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .flat_map(str::split_whitespace)
+                .map(str::to_lowercase)
+                .collect();
+            v.sort_by_key(|e| (e.chars().count(), e.clone()));
+            v.dedup();
+            v
+        }),
+        _ => &[],
+    }
+}
+
 /// Word forms of one side mapped to concept numbers shared with the other side.
 #[derive(Debug, Clone, Default)]
 pub struct FormTable {
     forms: HashMap<String, Vec<u32>>,
     longest: usize,
+    /// Forms written with a trailing `-`: they also match with one of `endings` added.
+    inflected: HashMap<String, Vec<u32>>,
+    endings: &'static [String],
 }
 
 impl FormTable {
     pub fn insert(&mut self, form: &str, concept: u32) {
         let form = form.trim().to_lowercase();
+        let form = match form.strip_suffix('-') {
+            Some(stem) if !stem.is_empty() => {
+                let v = self.inflected.entry(stem.to_string()).or_default();
+                if !v.contains(&concept) {
+                    v.push(concept);
+                }
+                stem.to_string()
+            }
+            _ => form,
+        };
         if form.is_empty() {
             return;
         }
@@ -79,7 +116,21 @@ impl FormTable {
                 return v;
             }
         }
+        if !self.inflected.is_empty() {
+            for ending in self.endings {
+                if let Some(stem) = word.strip_suffix(ending.as_str()) {
+                    if let Some(v) = self.inflected.get(stem) {
+                        return v;
+                    }
+                }
+            }
+        }
         &[]
+    }
+
+    /// Lets this side's `-` forms take `lang`'s noun endings.
+    pub fn inflect_as(&mut self, lang: Lang) {
+        self.endings = endings(lang);
     }
 }
 
@@ -155,6 +206,8 @@ impl Lexicon {
         if let Some((text, swap)) = table {
             lex.add_tsv(text, swap, &mut ids);
         }
+        lex.src.inflect_as(src);
+        lex.tgt.inflect_as(tgt);
         lex
     }
 
@@ -241,6 +294,41 @@ mod tests {
             "short forms match whole words only"
         );
         assert!(t.lookup("қарашадағылардың", 7).is_empty());
+    }
+
+    #[test]
+    fn dash_forms_take_their_languages_noun_endings() {
+        let mut t = FormTable::default();
+        t.insert("ел-", 5);
+        t.insert("ол", 1);
+        t.inflect_as(Lang::Kk);
+        for w in [
+            "ел",
+            "елге",
+            "елден",
+            "еліне",
+            "елінен",
+            "елдерде",
+            "елдерінің",
+        ] {
+            assert_eq!(t.lookup(w, 7), &[5], "{w}");
+        }
+        // only listed endings, and only on `-` forms
+        assert!(t.lookup("елік", 7).is_empty());
+        assert!(t.lookup("олар", 7).is_empty());
+        // a language without an endings list leaves `-` forms whole words
+        let mut en = FormTable::default();
+        en.insert("ел-", 5);
+        en.inflect_as(Lang::En);
+        assert!(en.lookup("елге", 3).is_empty());
+        assert_eq!(en.lookup("ел", 3), &[5]);
+        // the shipped lexicon marks short Kazakh nouns so
+        let seed = Lexicon::seed(Lang::Kk, Lang::En);
+        let (kk, en) = (
+            seed.src.lookup("елдерде", 7),
+            seed.tgt.lookup("countries", 3),
+        );
+        assert!(!kk.is_empty() && kk.iter().any(|c| en.contains(c)));
     }
 
     #[test]
