@@ -3,7 +3,10 @@
 
     printf 'input = "x"\noutput = "y"\n[align]\ncalibrate = false\n' > raw.toml
     python3 scripts/eval-alignment.py --cases CASES --pipeline raw.toml --beads beads.jsonl
-    python3 scripts/fit-calibration.py beads.jsonl [--write data/align/calibration.tsv]
+    python3 scripts/fit-calibration.py beads.jsonl [more-beads.jsonl ...] [--write data/align/calibration.tsv]
+
+Several bead files (the development cases, and the stress variants of docs/evaluation-alignment.md)
+are fitted together; a case is named by its file and its folder, so the halves split each file.
 
 The beads carry the aligner's raw scores (`calibrate = false`). Each bead class (1-1; merges 2-1/1-2/2-2/…; deletions 1-0/0-1) gets a logistic map
 confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), fitted by Newton's method on the cases of one half
@@ -12,6 +15,7 @@ confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), fitt
 """
 import json
 import math
+import os
 import sys
 import zlib
 
@@ -102,7 +106,17 @@ def report(rows, params, label):
 
 
 def main():
-    rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+    args = sys.argv[1:]
+    if "--write" in args:
+        k = args.index("--write")
+        args = args[:k] + args[k + 2:]
+    rows = []
+    for path in args:
+        for line in open(path, encoding="utf-8"):
+            r = json.loads(line)
+            if len(args) > 1:
+                r["case"] = os.path.basename(path) + ":" + r["case"]
+            rows.append(r)
     train = [r for r in rows if half(r["case"]) == 0]
     test = [r for r in rows if half(r["case"]) == 1]
     params = {}
@@ -119,8 +133,9 @@ def main():
                     "# class; raw score: the evidence/length score of the bead (pairs) or one minus the best\n"
                     "# nearby pair (deletions); margin: the raw score less the best competing pair (the 1-1\n"
                     "# pairs inside a merge, its end sentences with the neighbours of the other side).\n"
-                    "# Fitted by scripts/fit-calibration.py on half of the development cases (clean, merge,\n"
-                    "# delete modes of every set in ../shared/data); see docs/evaluation-alignment.md.\n"
+                    "# Fitted by scripts/fit-calibration.py on half of the cases (clean, merge, delete modes of\n"
+                    "# every set in ../shared/data, and the merge-both, delete-both and merge-delete stress\n"
+                    "# variants of the same sets); see docs/evaluation-alignment.md.\n"
                     "# class\tbias\tslope\tslope_margin\n")
             for k, w in params.items():
                 f.write(f"{k}\t" + "\t".join(f"{x:.4f}" for x in (list(w) + [0.0])[:3]) + "\n")

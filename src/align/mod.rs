@@ -674,6 +674,24 @@ mod tests {
         assert_eq!(line_pairs_kept(&crossing, 23, 23, 1.01), None);
     }
 
+    /// Calibration fitted with deletions on both sides (docs/evaluation-alignment.md): a 1-1
+    /// between sure pairs that shares no evidence and whose lengths are far apart is doubtful
+    /// (a heading left where its translation was dropped), not a confident pair.
+    #[test]
+    fn a_pair_without_evidence_is_flagged() {
+        let src = ["Заң күшіне енді.", "13 бап", "Парламент жиналды."];
+        let tgt = [
+            "The law came into force.",
+            "Everyone has the right to leave any country, including his own, and to return to his country.",
+            "Parliament met.",
+        ];
+        let beads = align_langs(&src, &tgt, Lang::Kk, Lang::En, &AlignConfig::default()).unwrap();
+        let scores: Vec<(String, f64)> = beads.iter().map(|b| (b.kind(), b.score)).collect();
+        assert_eq!(beads.len(), 3, "{scores:?}");
+        assert!(scores[1].1 < 0.5, "{scores:?}");
+        assert!(scores[0].1 > 0.9 && scores[2].1 > 0.9, "{scores:?}");
+    }
+
     #[test]
     fn empty_sides() {
         assert!(align(&[], &[], &AlignConfig::default()).is_empty());
