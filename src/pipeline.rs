@@ -1196,7 +1196,45 @@ pub fn write_outputs(p: &Pipeline, g: Gathered) -> Result<Summary> {
         &p.output.join("summary.json"),
         format!("{json}\n").as_bytes(),
     )?;
+    let stale = stale_outputs(&p.output, &summary.files);
     staged.commit()?;
+    for f in stale {
+        match std::fs::remove_file(&f) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::write(&f, e)),
+            _ => {}
+        }
+    }
     drop(work);
     Ok(summary)
+}
+
+/// Files the previous run's `summary.json` in `output` listed that this run does not write (an
+/// export format switched off, a pair or a language dropped): removed once the new set is in
+/// place, so the folder never mixes two runs' outputs. Only plain file names listed there are
+/// candidates, so a file the user put beside the outputs is never touched; an unreadable or
+/// absent summary gives none.
+fn stale_outputs(output: &Path, written: &[String]) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(output.join("summary.json")) else {
+        return Vec::new();
+    };
+    let Ok(old) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    let listed = old["files"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    listed
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .filter(|name| {
+            let mut parts = Path::new(name).components();
+            matches!(
+                (parts.next(), parts.next()),
+                (Some(std::path::Component::Normal(_)), None)
+            ) && !written.iter().any(|w| w == name)
+        })
+        .map(|name| output.join(name))
+        .filter(|f| std::fs::symlink_metadata(f).is_ok_and(|m| m.is_file()))
+        .collect()
 }

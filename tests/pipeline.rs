@@ -190,3 +190,59 @@ fn output_is_identical_with_one_and_many_threads() {
         );
     }
 }
+
+/// A re-run into the same folder with fewer export formats removes the first run's files that
+/// it no longer writes (they were listed in the old summary.json), and keeps the user's own.
+#[test]
+fn a_rerun_removes_its_predecessors_stale_outputs_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("alash");
+    let o = run_alash(&out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("kk-en.tmx").is_file() && out.join("kk-en.tsv").is_file());
+    std::fs::write(out.join("notes.txt"), "my notes\n").unwrap();
+    std::fs::write(out.join("kk-en.review-notes.tmx"), "<tmx/>\n").unwrap();
+    let text = std::fs::read_to_string(repo().join("pipelines/alash.toml")).unwrap();
+    let corpus = repo().join("corpus/alash/*.txt");
+    let only_jsonl = text
+        .replace(
+            "formats = [\"tmx\", \"jsonl\", \"moses\", \"tsv\"]",
+            "formats = [\"jsonl\"]",
+        )
+        .replace(
+            "\"../corpus/alash/*.txt\"",
+            &format!("{:?}", corpus.to_str().unwrap()),
+        );
+    assert!(
+        only_jsonl.contains("formats = [\"jsonl\"]"),
+        "pipelines/alash.toml changed"
+    );
+    let pipeline = tmp.path().join("jsonl-only.toml");
+    std::fs::write(&pipeline, only_jsonl).unwrap();
+    let o = run(&[
+        "run",
+        pipeline.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let mut want: Vec<String> = summary["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .chain(["notes.txt".into(), "kk-en.review-notes.tmx".into()])
+        .collect();
+    want.sort();
+    assert_eq!(left, want);
+    assert!(!out.join("kk-en.tmx").exists() && out.join("kk-en.jsonl").is_file());
+}
