@@ -147,13 +147,7 @@ fn harder_setting_reaches_its_floors() {
     let pipeline = tmp.path().join("hard.toml");
     std::fs::write(&pipeline, "input = \"flores\"\noutput = \"out\"\n").unwrap();
     let out = tmp.path().join("out");
-    let o = run(&[
-        "run",
-        pipeline.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = run_pipeline(&pipeline, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     // Issue 6: recall@1 >= 0.95 and sentence F1 >= 0.90 (measured: docs/evaluation-comparable.md).
     for (pair, f1_floor) in [("ru-kk", 0.90), ("ru-en", 0.90), ("kk-en", 0.90)] {

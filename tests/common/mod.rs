@@ -81,18 +81,22 @@ pub fn python_with_translate() -> Option<PathBuf> {
 /// Runs the bundled pipeline with comparable units exported too (they score at most half, so
 /// the output has doubtful units for review tests; the bundled defaults export parallel units only).
 pub fn run_alash_with_comparable(out: &Path) -> Output {
+    run_alash_edited(out, "keep_comparable = false", "keep_comparable = true")
+}
+
+/// Runs the bundled pipeline with one setting's text replaced (`from` must be in it) into `out`;
+/// the edited pipeline is written beside `out`, its input pointing at the bundled corpus.
+pub fn run_alash_edited(out: &Path, from: &str, to: &str) -> Output {
     let text = std::fs::read_to_string(repo().join("pipelines/alash.toml")).unwrap();
     assert!(
-        text.contains("keep_comparable = false"),
-        "pipelines/alash.toml changed"
+        text.contains(from),
+        "pipelines/alash.toml changed: no {from:?}"
     );
     let corpus = repo().join("corpus/alash/*.txt");
-    let text = text
-        .replace("keep_comparable = false", "keep_comparable = true")
-        .replace(
-            "\"../corpus/alash/*.txt\"",
-            &format!("{:?}", corpus.to_str().unwrap()),
-        );
+    let text = text.replace(from, to).replace(
+        "\"../corpus/alash/*.txt\"",
+        &format!("{:?}", corpus.to_str().unwrap()),
+    );
     std::fs::create_dir_all(out).unwrap();
     let pipeline = out.with_extension("toml");
     std::fs::write(&pipeline, text).unwrap();
@@ -105,7 +109,7 @@ pub fn run_alash(out: &Path) -> Output {
 }
 
 /// `tilmash run PIPELINE --output OUT --quiet`.
-fn run_pipeline(pipeline: &Path, out: &Path) -> Output {
+pub fn run_pipeline(pipeline: &Path, out: &Path) -> Output {
     run(&[
         "run",
         pipeline.to_str().unwrap(),
