@@ -330,7 +330,8 @@ impl Plan {
     }
 
     /// Writes `plan.json` and `shards.jsonl` into `dir` (each only when its bytes change, so a
-    /// re-plan while workers run leaves their files alone).
+    /// re-plan while workers run leaves their files alone). Both are staged before either is
+    /// renamed into place, so a failed write leaves the old plan whole.
     pub fn write(&self, dir: &Path) -> Result<()> {
         let header = serde_json::to_string_pretty(&self.header).map_err(json_err)? + "\n";
         let mut lines = String::new();
@@ -338,12 +339,14 @@ impl Plan {
             lines.push_str(&serde_json::to_string(s).map_err(json_err)?);
             lines.push('\n');
         }
+        let mut staged = crate::fsutil::StagedFiles::new();
         for (name, bytes) in [("plan.json", header), ("shards.jsonl", lines)] {
             let path = dir.join(name);
             if std::fs::read(&path).ok().as_deref() != Some(bytes.as_bytes()) {
-                crate::fsutil::write_atomic(&path, bytes.as_bytes())?;
+                staged.stage(&path, bytes.as_bytes())?;
             }
         }
+        staged.commit()?;
         Ok(())
     }
 
