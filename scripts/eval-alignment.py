@@ -11,7 +11,7 @@ projected onto the gold sentences (`align_eval.py score --project`). Peers canno
 paragraph cases they get the paragraphs cut by `tilmash segment --raw` (the same sentences
 tilmash aligns) and their beads are projected the same way.
 
-`--beads` writes every tilmash bead of the sentence-level cases with its score (and margin, with
+`--beads` writes every tilmash bead of the sentence-level cases with its score (and margins, with
 `calibrate = false`) and whether gold has it (for scripts/fit-calibration.py). Scorers come from ../shared/tools/eval (or $TILMASH_EVAL).
 Counts are summed over the cases of a group before dividing (micro average), as align_eval does.
 """
@@ -61,8 +61,8 @@ def tilmash_case(args, case, meta):
         if line.strip():
             d = json.loads(line)
             beads.append(bead(d["src"], d["tgt"]))
-            # the score, and the margin when tilmash prints raw scores (`calibrate = false`)
-            scores.append({k: d[k] for k in ("score", "margin") if k in d})
+            # the score, and the margins when tilmash prints raw scores (`calibrate = false`)
+            scores.append({k: d[k] for k in ("score", "margin", "path_margin") if k in d})
     return beads, scores
 
 

@@ -9,7 +9,8 @@ Several bead files (the development cases, and the stress variants of docs/evalu
 are fitted together; a case is named by its file and its folder, so the halves split each file.
 
 The beads carry the aligner's raw scores (`calibrate = false`). Each bead class (1-1; merges 2-1/1-2/2-2/…; deletions 1-0/0-1) gets a logistic map
-confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), fitted by Newton's method on the cases of one half
+confidence = σ(bias + slope · logit(raw score) + slope_margin · margin + slope_path · min(path margin, 8)) (deletions have no
+margin), fitted by Newton's method on the cases of one half
 (a stable hash of the case name) and checked on the other: the share of beads with confidence
 ≥ 0.5 that gold has, and the confidence threshold giving a chosen precision.
 """
@@ -27,13 +28,15 @@ def kind(b):
     return "one" if a == c == 1 else "merge"
 
 
+PATH_MARGIN_CAP = 8.0  # score::PATH_MARGIN_CAP
+
+
 def features(r):
-    """logit of the raw score, and the margin over the nearest competing pairs (pairs only)."""
+    """logit of the raw score, the margin over the nearest competing pairs (0 for deletions, which
+    have none), and the search's path margin."""
     p = min(max(r["score"], 1e-4), 1 - 1e-4)
-    x = [1.0, math.log(p / (1 - p))]
-    if kind(r) != "deletion":
-        x.append(r.get("margin", 0.0))
-    return x
+    margin = r.get("margin", 0.0) if kind(r) != "deletion" else 0.0
+    return [1.0, math.log(p / (1 - p)), margin, min(r.get("path_margin", 0.0), PATH_MARGIN_CAP)]
 
 
 def solve(h, g):
@@ -129,16 +132,18 @@ def main():
     if "--write" in sys.argv:
         path = sys.argv[sys.argv.index("--write") + 1]
         with open(path, "w", encoding="utf-8") as f:
-            f.write("# Bead confidence = σ(bias + slope · logit(raw score) + slope_margin · margin), per bead\n"
-                    "# class; raw score: the evidence/length score of the bead (pairs) or one minus the best\n"
-                    "# nearby pair (deletions); margin: the raw score less the best competing pair (the 1-1\n"
-                    "# pairs inside a merge, its end sentences with the neighbours of the other side).\n"
+            f.write("# Bead confidence = σ(bias + slope · logit(raw score) + slope_margin · margin\n"
+                    "# + slope_path · min(path margin, 8)), per bead class; raw score: the evidence/length\n"
+                    "# score of the bead (pairs) or one minus the best nearby pair (deletions); margin: the raw\n"
+                    "# score less the best competing pair (the 1-1 pairs inside a merge, its end sentences with\n"
+                    "# the neighbours of the other side); path margin: how much dearer the search's best path\n"
+                    "# within one bead on each side gets without this bead.\n"
                     "# Fitted by scripts/fit-calibration.py on half of the cases (clean, merge, delete modes of\n"
                     "# every set in ../shared/data, and the merge-both, delete-both and merge-delete stress\n"
                     "# variants of the same sets); see docs/evaluation-alignment.md.\n"
-                    "# class\tbias\tslope\tslope_margin\n")
+                    "# class\tbias\tslope\tslope_margin\tslope_path\n")
             for k, w in params.items():
-                f.write(f"{k}\t" + "\t".join(f"{x:.4f}" for x in (list(w) + [0.0])[:3]) + "\n")
+                f.write(f"{k}\t" + "\t".join(f"{x:.4f}" for x in w) + "\n")
 
 
 if __name__ == "__main__":

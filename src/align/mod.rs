@@ -448,6 +448,9 @@ pub fn align_sides(src: Side, tgt: Side, cfg: &AlignConfig) -> Result<Vec<Bead>>
 pub struct Aligned {
     pub beads: Vec<Bead>,
     pub margins: Vec<f64>,
+    /// How much dearer the search's best path gets near each bead without it
+    /// (`Searcher::path_margins`), capped at `PATH_MARGIN_CAP`.
+    pub path_margins: Vec<f64>,
 }
 
 /// As [`align_sides`], with each bead's margin.
@@ -617,14 +620,26 @@ pub fn align_analysed(analysed: Analysed, cfg: &AlignConfig, ph: &mut Phases) ->
         .par_iter()
         .map(|b| (bead_margin(&scorer, &fs, &ft, b) * 1e4).round() / 1e4)
         .collect();
+    let path_margins: Vec<f64> = Searcher {
+        scorer: &scorer,
+        costs: costs2,
+    }
+    .path_margins(&fs, &ft, &shapes, 1)
+    .into_iter()
+    .map(|x| (x.min(score::PATH_MARGIN_CAP) * 1e4).round() / 1e4)
+    .collect();
     if cfg.calibrate {
-        for (b, &m) in beads.iter_mut().zip(&margins) {
-            let c = score::calibrated(b.score, m, b.src.len(), b.tgt.len());
+        for ((b, &m), &p) in beads.iter_mut().zip(&margins).zip(&path_margins) {
+            let c = score::calibrated(b.score, m, p, b.src.len(), b.tgt.len());
             b.score = (c * 1e4).round() / 1e4;
         }
     }
     ph.mark("scores 2");
-    Aligned { beads, margins }
+    Aligned {
+        beads,
+        margins,
+        path_margins,
+    }
 }
 
 #[cfg(test)]

@@ -869,9 +869,9 @@ fn prior_ratio(src: &str, tgt: &str) -> Option<f64> {
 
 const CALIBRATION: &str = include_str!("../../data/align/calibration.tsv");
 
-/// Logistic map (bias, slope of the raw score's logit, slope of the margin) of one bead class
-/// from `data/align/calibration.tsv`.
-fn calibration(class: &str) -> (f64, f64, f64) {
+/// Logistic map (bias, slope of the raw score's logit, slope of the margin, slope of the path
+/// margin) of one bead class from `data/align/calibration.tsv`; a missing slope is 0.
+fn calibration(class: &str) -> [f64; 4] {
     CALIBRATION
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -881,19 +881,21 @@ fn calibration(class: &str) -> (f64, f64, f64) {
                 return None;
             }
             let mut num = || f.next().and_then(|x| x.trim().parse::<f64>().ok());
-            Some((num()?, num()?, num().unwrap_or(0.0)))
+            Some([num()?, num()?, num().unwrap_or(0.0), num().unwrap_or(0.0)])
         })
-        .unwrap_or((0.0, 1.0, 0.0))
+        .unwrap_or([0.0, 1.0, 0.0, 0.0])
 }
 
 /// The calibrated confidence of a bead of `a` source and `b` target sentences whose raw score
 /// (evidence and length for a pair, one minus the best nearby pair for a deletion) is `raw` and
-/// whose margin over the nearest competing pairs is `margin`: σ(bias + slope · logit(raw) +
-/// slope_margin · margin) with the constants of the bead's class, fitted on development cases so
-/// that beads at or above 0.5 are at least 95 % correct (docs/evaluation-alignment.md).
-pub fn calibrated(raw: f64, margin: f64, a: usize, b: usize) -> f64 {
+/// whose margin over the nearest competing pairs is `margin`, and whose path margin (how much
+/// dearer the search's best path nearby gets without it; `Searcher::path_margins`) is
+/// `path_margin`: σ(bias + slope · logit(raw) + slope_margin · margin + slope_path · min(path
+/// margin, `PATH_MARGIN_CAP`)) with the constants of the bead's class, fitted so that beads at or
+/// above 0.5 are at least 95 % correct (docs/evaluation-alignment.md).
+pub fn calibrated(raw: f64, margin: f64, path_margin: f64, a: usize, b: usize) -> f64 {
     use std::sync::OnceLock;
-    static MAPS: OnceLock<[(f64, f64, f64); 3]> = OnceLock::new();
+    static MAPS: OnceLock<[[f64; 4]; 3]> = OnceLock::new();
     let maps = MAPS.get_or_init(|| {
         [
             calibration("one"),
@@ -901,15 +903,21 @@ pub fn calibrated(raw: f64, margin: f64, a: usize, b: usize) -> f64 {
             calibration("deletion"),
         ]
     });
-    let (bias, slope, slope_margin) = match (a, b) {
+    let [bias, slope, slope_margin, slope_path] = match (a, b) {
         (0, _) | (_, 0) => maps[2],
         (1, 1) => maps[0],
         _ => maps[1],
     };
     let p = raw.clamp(1e-4, 1.0 - 1e-4);
-    let z = bias + slope * (p / (1.0 - p)).ln() + slope_margin * margin;
+    let z = bias
+        + slope * (p / (1.0 - p)).ln()
+        + slope_margin * margin
+        + slope_path * path_margin.min(PATH_MARGIN_CAP);
     1.0 / (1.0 + (-z).exp())
 }
+
+/// Path margins above this (in search cost units) say no more: the calibration caps them here.
+pub const PATH_MARGIN_CAP: f64 = 8.0;
 
 /// Calibration of a bead's confidence from its similarity and length cost (fitted by logistic
 /// regression on the development cases; see docs/evaluation-alignment.md).

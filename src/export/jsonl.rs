@@ -70,6 +70,9 @@ pub struct BeadLine<'a> {
     /// Comparable mining: the pair score behind the unit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pair: Option<f64>,
+    /// With raw scores: the search's path margin (`Searcher::path_margins`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_margin: Option<f64>,
     pub score: f64,
     /// Comparable mining: the evidence similarity of the two sides.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,9 +233,13 @@ mod tests {
                 v["pair"] = serde_json::json!(pair);
                 v["similarity"] = serde_json::json!(similarity);
             }
+            if margin.is_some() && mined.is_none() {
+                v["path_margin"] = serde_json::json!(0.5);
+            }
             let line = BeadLine {
                 margin,
                 pair: mined.map(|m| m.0),
+                path_margin: (margin.is_some() && mined.is_none()).then_some(0.5),
                 score,
                 similarity: mined.map(|m| m.1),
                 src: &src,

@@ -59,8 +59,9 @@ struct Sentences {
 /// score (empty where the mode has none).
 struct Aligned {
     beads: Vec<Bead>,
-    /// Raw scores (no calibration) come with the margin the calibration is fitted on.
+    /// Raw scores (no calibration) come with the margins the calibration is fitted on.
     margins: Vec<f64>,
+    path_margins: Vec<f64>,
     /// Comparable mining: each unit's type and its evidence (pair score, margin, similarity).
     types: Vec<UnitType>,
     evidence: Vec<(f64, f64, f64)>,
@@ -214,6 +215,7 @@ fn align_sides(req: &AlignFiles, src: Sentences, tgt: Sentences) -> Result<Align
                 })
                 .collect(),
             margins: Vec::new(),
+            path_margins: Vec::new(),
         });
     }
     let mut phases = align::Phases::default();
@@ -237,11 +239,16 @@ fn align_sides(req: &AlignFiles, src: Sentences, tgt: Sentences) -> Result<Align
     let aligned = align::align_analysed(analysed, &req.align, &mut phases);
     Ok(Aligned {
         beads: aligned.beads,
-        // raw scores come with the margin the calibration is fitted on
+        // raw scores come with the margins the calibration is fitted on
         margins: if req.align.calibrate {
             Vec::new()
         } else {
             aligned.margins
+        },
+        path_margins: if req.align.calibrate {
+            Vec::new()
+        } else {
+            aligned.path_margins
         },
         types: Vec::new(),
         evidence: Vec::new(),
@@ -255,6 +262,7 @@ fn write_bead_lines(a: &Aligned, out: &mut dyn Write) -> std::io::Result<()> {
         let line = BeadLine {
             margin: evidence.map(|e| e.1).or(a.margins.get(k).copied()),
             pair: evidence.map(|e| e.0),
+            path_margin: a.path_margins.get(k).copied(),
             score: b.score,
             similarity: evidence.map(|e| e.2),
             src: &b.src,
